@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Runs every packages/*/test/**/*.test.ts file with Node's own test runner through tsx.
+// Node 20's `--test` does not expand globs nor pick up .ts files, so we list them here.
+// Usage: npm test [-- <substring filter on file paths>]
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const filters = process.argv.slice(2);
+
+function listTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'fixtures') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...listTests(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const files = readdirSync(join(root, 'packages'))
+  .map((pkg) => join(root, 'packages', pkg, 'test'))
+  .filter((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+  .flatMap(listTests)
+  .map((file) => relative(root, file))
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort();
+
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+
+// Tests mostly wait on loopback sockets, so a few files at a time keeps 2 cores busy.
+const concurrency = process.env.ROLEGATE_TEST_CONCURRENCY ?? '3';
+const reporter = process.env.CI ? 'spec' : 'spec';
+const child = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-reporter=${reporter}`,
+    ...files,
+  ],
+  { stdio: 'inherit', cwd: root },
+);
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
