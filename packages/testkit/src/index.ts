@@ -1,1 +1,15 @@
-export {};
+// @rolegate/testkit: emulators that really verify signatures, a test CA, and fixtures, for tests
+// and for `rolegate dev`.
+export type { IssuedCert, ServerCertOptions, TestCa, TestCaOptions } from './ca/index.ts';
+export { createTestCa, issueServerCert } from './ca/index.ts';
+export type { TestkitErrorCode } from './errors.ts';
+export { TestkitError } from './errors.ts';
+export { createDevIdentities, DEFAULT_DEV_ACCOUNT } from './sts/dev-identities.ts';
+export type { RecordedRequest, StsEmulator, StsEmulatorOptions } from './sts/emulator.ts';
+export { startStsEmulator } from './sts/emulator.ts';
+export type { StsFaults } from './sts/faults.ts';
+export { DEFAULT_STS_REGIONS, defaultStsHosts, signingRegionOf } from './sts/hosts.ts';
+export type { StsIdentity } from './sts/identity.ts';
+export { loadIdentitiesFile } from './sts/identity.ts';
+export type { StsErrorCode } from './sts/sts-error.ts';
+export { STS_ERRORS } from './sts/sts-error.ts';
