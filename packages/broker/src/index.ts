@@ -1,1 +1,21 @@
-export {};
+export { type Broker, type BrokerOptions, createBroker } from './broker.ts';
+export { ConfigError, loadBrokerConfigFile, parseBrokerConfig } from './config/load-config.ts';
+export type { BrokerConfig, BrokerConfigInput } from './config/schema.ts';
+export { BrokerError, isBrokerError } from './errors/broker-error.ts';
+export {
+  type BrokerErrorCode,
+  ERROR_CODES,
+  type ErrorSpec,
+  type OAuthError,
+} from './errors/codes.ts';
+export { DISCOVERY_PATH, JWKS_PATH } from './http/discovery-routes.ts';
+export { REDACTED_PATHS } from './http/logger.ts';
+export { JWT_TOKEN_TYPE, STS_PROOF_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './http/token-route.ts';
+export type { PrincipalType } from './identity/arn.ts';
+export type { AwsPrincipal } from './identity/principal.ts';
+export { LocalKeyRing } from './keys/local-keyring.ts';
+export { MemoryReplayCache, type ReplayCache } from './replay/replay-cache.ts';
+export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
+export { PARTITIONS, type Partition } from './sts/partitions.ts';
+export { validateStsProof } from './sts/validate-proof.ts';
+export type { TokenClaims } from './token/claims.ts';

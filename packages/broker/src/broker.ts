@@ -1,0 +1,180 @@
+// Assembles a broker from a validated config: key ring, STS client, replay cache, login policy and
+// the HTTP routes. `createBroker` does all checks that can fail before the broker listens.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { BrokerConfig } from './config/schema.ts';
+import { BrokerError } from './errors/broker-error.ts';
+import { registerDiscoveryRoutes } from './http/discovery-routes.ts';
+import { createLogger } from './http/logger.ts';
+import { BrokerMetrics } from './http/metrics.ts';
+import { sendOAuthError } from './http/oauth-error.ts';
+import { registerOpsRoutes } from './http/ops-routes.ts';
+import { registerTokenRoute } from './http/token-route.ts';
+import { LoginPolicy } from './identity/login-policy.ts';
+import { LocalKeyRing } from './keys/local-keyring.ts';
+import { MemoryReplayCache, type ReplayCache } from './replay/replay-cache.ts';
+import { buildStsAllowList } from './sts/endpoints.ts';
+import { StsCaller } from './sts/sts-caller.ts';
+import { StsLogin } from './sts/sts-login.ts';
+import { buildClaims } from './token/claims.ts';
+import { signToken } from './token/sign-token.ts';
+
+export interface BrokerOptions {
+  readonly logger?: Logger;
+  readonly replayCache?: ReplayCache;
+  /** Clock in ms, for tests. */
+  readonly now?: () => number;
+}
+
+export interface Broker {
+  readonly app: FastifyInstance;
+  readonly config: BrokerConfig;
+  readonly loginAudience: string;
+  readonly logger: Logger;
+  /** Listens on config.listen (or the given port) and returns the base URL. */
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createBroker(
+  config: BrokerConfig,
+  options: BrokerOptions = {},
+): Promise<Broker> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const now = options.now ?? Date.now;
+  const loginAudience = config.loginAudience ?? config.issuer;
+  warnAboutLooseSettings(config, logger);
+
+  const keyRing = await LocalKeyRing.loadOrCreate(
+    join(config.stateDir, 'keys'),
+    config.tokens.algorithm,
+  );
+  await selfTest(keyRing);
+  const loginPolicy = LoginPolicy.load(config.loginPolicy);
+  const replay =
+    options.replayCache ?? new MemoryReplayCache({ maxEntries: config.replay.maxEntries, now });
+  const caller = new StsCaller({
+    connectTimeoutMs: config.sts.connectTimeoutMs,
+    totalTimeoutMs: config.sts.timeoutMs,
+    maxBodyBytes: 64 * 1024,
+    ca: config.sts.caFile ? readFileSync(config.sts.caFile, 'utf8') : undefined,
+    overrides: config.sts.endpointOverrides,
+  });
+  const stsLogin = new StsLogin({
+    allowList: buildStsAllowList({
+      partitions: config.sts.partitions,
+      regions: config.sts.regions,
+      global: config.sts.globalEndpoint,
+      fips: config.sts.fips,
+      dualStack: config.sts.dualStack,
+    }),
+    caller,
+    replay,
+    loginAudience,
+    principalRules: config.principals,
+    maxFutureSkewSeconds: config.sts.maxFutureSkewSeconds,
+    now,
+  });
+
+  const metrics = new BrokerMetrics();
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 16 * 1024,
+    return503OnClosing: true,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler((error: FastifyError, _request, reply) =>
+    sendOAuthError(reply, fromFastifyError(error)),
+  );
+  app.setNotFoundHandler((_request, reply) =>
+    sendOAuthError(reply, new BrokerError('broker.not_found')),
+  );
+
+  registerOpsRoutes(app, { metrics, isReady: () => true });
+  registerDiscoveryRoutes(app, { issuer: config.issuer, loginAudience, keyRing: () => keyRing });
+  registerTokenRoute(app, {
+    issuer: config.issuer,
+    ttlSeconds: config.tokens.ttlSeconds,
+    stsLogin,
+    loginPolicy,
+    keyRing: () => keyRing,
+    metrics,
+    now,
+  });
+  await app.ready();
+
+  return {
+    app,
+    config,
+    loginAudience,
+    logger,
+    async listen(port = config.listen.port) {
+      const address = await app.listen({ host: config.listen.host, port });
+      return address;
+    },
+    async close() {
+      await app.close();
+      await caller.close();
+      await replay.close();
+    },
+  };
+}
+
+function fromFastifyError(error: FastifyError): BrokerError {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new BrokerError('request.unsupported_media_type', error.message);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new BrokerError('request.too_large', error.message);
+    default:
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+        return new BrokerError('request.malformed', error.message);
+      }
+      return new BrokerError('broker.internal', error.message, { cause: error });
+  }
+}
+
+/** Refuse to start with a key that cannot sign: better no broker than one that fails every login. */
+async function selfTest(ring: LocalKeyRing): Promise<void> {
+  const key = ring.active;
+  await signToken(
+    buildClaims({
+      issuer: 'self-test',
+      audience: 'self-test',
+      principal: {
+        arn: 'arn:aws:iam::000000000000:root',
+        sessionArn: 'arn:aws:iam::000000000000:root',
+        type: 'Account',
+        partition: 'aws',
+        account: '000000000000',
+        name: '000000000000',
+        userId: '000000000000',
+        uniqueId: '000000000000',
+      },
+      nowSeconds: 0,
+      ttlSeconds: 60,
+      jti: 'self-test',
+    }),
+    key,
+  );
+}
+
+function warnAboutLooseSettings(config: BrokerConfig, logger: Logger): void {
+  if (config.dev)
+    logger.warn('dev mode: emulated STS endpoints are allowed; never run dev mode in production');
+  if (config.dev && config.loginPolicy === undefined) {
+    logger.warn(
+      'dev mode without a login policy: any principal STS authenticates may obtain a token',
+    );
+  }
+  if (config.sts.allowInsecureEndpoints)
+    logger.warn('sts.allowInsecureEndpoints is on: STS may be reached over plain http');
+}
