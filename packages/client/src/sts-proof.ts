@@ -3,6 +3,7 @@
 // names (the broker sends its own value; STS rejects the signature if they differ).
 import { type CredentialSource, resolveCredentials } from './credentials.ts';
 import { RolegateClientError } from './errors.ts';
+import { uniqueSigningDate } from './signing-clock.ts';
 import { presignStsGet } from './sigv4.ts';
 import {
   defaultStsEndpoint,
@@ -24,7 +25,7 @@ export interface StsProofOptions {
   readonly endpoint?: StsEndpointChoice | StsEndpoint;
   /** X-Amz-Expires (1..900). STS itself ignores it and accepts ~15 min; the broker enforces its own window. */
   readonly expiresInSeconds?: number;
-  /** Signing time, for tests. */
+  /** Signing time, for tests. By default each proof of a key gets its own second (see signing-clock.ts). */
   readonly now?: Date;
 }
 
@@ -49,7 +50,7 @@ export async function createStsProof(options: StsProofOptions): Promise<string> 
     signedHeaders: { [AUDIENCE_HEADER]: audience },
     query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
     expiresInSeconds: expires,
-    signingDate: options.now,
+    signingDate: options.now ?? uniqueSigningDate(credentials.accessKeyId),
   });
   return STS_PROOF_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
 }

@@ -23,7 +23,10 @@ export async function validProofUrl(
   const proof = await createStsProof({
     audience: AUDIENCE,
     credentials: { ...TEST_CREDENTIALS, sessionToken: options.sessionToken },
-    endpoint: { host: options.host ?? 'sts.us-east-1.amazonaws.com', region: options.region ?? 'us-east-1' },
+    endpoint: {
+      host: options.host ?? 'sts.us-east-1.amazonaws.com',
+      region: options.region ?? 'us-east-1',
+    },
     now: options.now,
   });
   return decodeProof(proof);
