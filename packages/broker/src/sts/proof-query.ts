@@ -22,7 +22,8 @@ const ALLOWED = new Set<string>(PROOF_PARAMETERS);
 // RFC 3986 unreserved characters and percent escapes: what every SigV4 presigner emits. A literal
 // `+` (space to some parsers, plus to others) and every other character are refused.
 const ENCODED_COMPONENT = /^(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})*$/;
-const MAX_PAIRS = PROOF_PARAMETERS.length;
+// Twice the allowed set: enough to name a duplicate or unknown precisely, still bounded.
+const MAX_PAIRS = 2 * PROOF_PARAMETERS.length;
 
 export function parseProofQuery(rawQuery: string): ProofQuery {
   if (rawQuery === '') throw new BrokerError('proof.bad_query', 'empty query');

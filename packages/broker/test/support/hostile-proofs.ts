@@ -21,6 +21,11 @@ const cred = (url: string) => decodeURIComponent(paramValue(url, 'X-Amz-Credenti
 const withCred = (url: string, credential: string) =>
   withParam(url, 'X-Amz-Credential', encodeURIComponent(credential));
 
+const withToken = (url: string, raw: string) =>
+  url.includes('X-Amz-Security-Token=')
+    ? withParam(url, 'X-Amz-Security-Token', raw)
+    : withExtraPair(url, `X-Amz-Security-Token=${raw}`);
+
 export const HOSTILE_PROOFS: readonly HostileProof[] = [
   // Envelope.
   { name: 'empty proof', make: () => '', code: 'proof.bad_prefix' },
@@ -248,7 +253,7 @@ export const HOSTILE_PROOFS: readonly HostileProof[] = [
   },
   {
     name: 'too many pairs',
-    make: (u) => encodeProof(`${u}${'&a=b'.repeat(10)}`),
+    make: (u) => encodeProof(`${u}${'&a=b'.repeat(19)}`),
     code: 'proof.bad_query',
   },
   {
@@ -374,12 +379,17 @@ export const HOSTILE_PROOFS: readonly HostileProof[] = [
   {
     name: 'access key id lower case',
     make: (u) =>
-      encodeProof(withCred(u, cred(u).replace('AKIAIOSFODNN7EXAMPLE', 'akiaiosfodnn7example'))),
+      encodeProof(
+        withCred(
+          u,
+          cred(u).replace(/^[A-Z0-9]+/, (k) => k.toLowerCase()),
+        ),
+      ),
     code: 'proof.bad_credential_scope',
   },
   {
     name: 'access key id too short',
-    make: (u) => encodeProof(withCred(u, cred(u).replace('AKIAIOSFODNN7EXAMPLE', 'AKIA'))),
+    make: (u) => encodeProof(withCred(u, cred(u).replace(/^[A-Z0-9]+/, 'AKIA'))),
     code: 'proof.bad_credential_scope',
   },
   {
@@ -432,12 +442,12 @@ export const HOSTILE_PROOFS: readonly HostileProof[] = [
   },
   {
     name: 'security token with control escape',
-    make: (u) => encodeProof(withExtraPair(u, 'X-Amz-Security-Token=abc%0Ad')),
+    make: (u) => encodeProof(withToken(u, 'abc%0Ad')),
     code: 'proof.bad_security_token',
   },
   {
     name: 'empty security token',
-    make: (u) => encodeProof(withExtraPair(u, 'X-Amz-Security-Token=')),
+    make: (u) => encodeProof(withToken(u, '')),
     code: 'proof.bad_security_token',
   },
 ];

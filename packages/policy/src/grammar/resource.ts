@@ -1,0 +1,104 @@
+// Resource / NotResource. An ARN pattern (`arn:` + five colons) is matched segment by segment,
+// case-sensitively, `*` spanning any characters (including `/` and `:`) inside the resource part.
+// Anything else — `*`, Lattice's `*/rates`, or a non-ARN resource such as the broker's audience
+// URI `https://billing.example.com` — is one wildcard pattern over the whole string.
+// Variables may only appear in the resource part, as IAM allows.
+
+import type { RequestEnv } from '../compile/env.ts';
+import { keyRef } from '../compile/env.ts';
+import { fifthColon, splitArn } from '../match/arn.ts';
+import { compileGlob, type Matcher } from '../match/glob.ts';
+import type { Issues, Located } from './issues.ts';
+import { parseTemplate } from './template.ts';
+
+const MIN_SHARED_PREFIX = 16;
+
+/**
+ * The literal prefix shared by the policy's resource patterns (typically the service ARN), so a
+ * request's resource is compared with it once rather than once per statement. Empty when fewer
+ * than two patterns share at least 16 characters, or when an ARN prefix stops before the fifth
+ * colon (segment rules would then apply inside it).
+ */
+export function sharedResourcePrefix(patterns: readonly string[]): string {
+  let prefix: string | undefined;
+  let count = 0;
+  for (const text of patterns) {
+    const cut = [text.indexOf('*'), text.indexOf('?'), text.indexOf('${')].filter((i) => i >= 0);
+    const head = text.slice(0, cut.length === 0 ? text.length : Math.min(...cut));
+    if (head === '') continue;
+    count++;
+    if (prefix === undefined) prefix = head;
+    else {
+      let i = 0;
+      while (i < prefix.length && i < head.length && prefix[i] === head[i]) i++;
+      prefix = prefix.slice(0, i);
+    }
+  }
+  if (prefix === undefined || count < 2 || prefix.length < MIN_SHARED_PREFIX) return '';
+  if (prefix.startsWith('arn:') && fifthColon(prefix) < 0) return '';
+  return prefix;
+}
+
+export function compileResources(
+  patterns: readonly Located[],
+  variables: boolean,
+  issues: Issues,
+  shared = '',
+): (env: RequestEnv) => boolean {
+  const matchers: Matcher[] = [];
+  for (const { text, path } of patterns) {
+    if (text === '') {
+      issues.add(path, 'value.empty', 'an empty resource matches nothing');
+      continue;
+    }
+    const isArn = text.startsWith('arn:');
+    if (isArn) {
+      const parts = splitArn(text);
+      if (parts === undefined) {
+        issues.add(path, 'resource.format', 'an ARN needs six colon-separated parts');
+        continue;
+      }
+      if (parts.service.includes('*') || parts.service.includes('?')) {
+        issues.add(path, 'resource.service_wildcard', 'no wildcard in the service segment');
+        continue;
+      }
+      if (variables && text.slice(0, fifthColon(text)).includes('${')) {
+        issues.add(path, 'resource.variable_position', 'variables only in the resource part');
+        continue;
+      }
+    }
+    const template = parseTemplate(text, variables);
+    if (!template.ok) {
+      issues.add(path, 'variable.syntax', template.message);
+      continue;
+    }
+    if (shared !== '' && text.startsWith(shared)) {
+      // The shared prefix holds the five ARN colons, so the rest is one plain pattern.
+      const rest = parseTemplate(text.slice(shared.length), variables);
+      if (rest.ok) {
+        const start = shared.length;
+        const tail = compileGlob(rest.parts, {
+          wildcards: true,
+          arn: false,
+          fold: false,
+          keyRef,
+          start,
+        });
+        matchers.push((v, env) => env.resourceHasPrefix(shared) && tail(v, env));
+        continue;
+      }
+    }
+    matchers.push(
+      compileGlob(template.parts, { wildcards: true, arn: isArn, fold: false, keyRef }),
+    );
+  }
+  if (matchers.length === 1) {
+    const only = matchers[0]!;
+    return (env) => only(env.request.resource, env);
+  }
+  return (env) => {
+    const resource = env.request.resource;
+    for (const m of matchers) if (m(resource, env)) return true;
+    return false;
+  };
+}
