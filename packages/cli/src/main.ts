@@ -1,1 +1,9 @@
-console.log('main');
+// Entry point of the `rolegate` binary.
+import { reportError } from './lib/errors.ts';
+import { buildProgram } from './program.ts';
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  reportError(error);
+}

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+
+/** Flags shared by `proof` and `token`. */
+export function addLoginFlags(command: Command): Command {
+  return command
+    .option(
+      '--broker <url>',
+      'broker base URL (default: $ROLEGATE_BROKER_URL, else the running `rolegate dev`)',
+    )
+    .option(
+      '--login-audience <value>',
+      "the broker's login audience (default: read from the broker's discovery document)",
+    )
+    .option(
+      '--dev-identity <name>',
+      'sign with a `rolegate dev` identity (orders, reviews, alice) instead of AWS credentials',
+    )
+    .option('--state-dir <dir>', 'where `rolegate dev` keeps its state', '.rolegate/dev')
+    .option(
+      '--region <region>',
+      'sign for the regional STS endpoint of this region (default: $AWS_REGION)',
+    )
+    .option('--global', 'sign for the global endpoint sts.amazonaws.com');
+}

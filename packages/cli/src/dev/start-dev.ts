@@ -1,0 +1,101 @@
+// `rolegate dev`: the STS emulator (HTTPS, with its own CA) and a broker in dev mode, on loopback,
+// with state kept in one folder so keys and identities survive restarts.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { type Broker, createBroker, parseBrokerConfig } from '@rolegate/broker';
+import {
+  createDevIdentities,
+  loadIdentitiesFile,
+  type StsEmulator,
+  type StsIdentity,
+  startStsEmulator,
+} from '@rolegate/testkit';
+import type { Logger } from 'pino';
+import { type DevDescription, devJsonPath } from './dev-state.ts';
+
+export interface DevOptions {
+  readonly stateDir: string;
+  /** First port: the broker listens on it, the STS emulator on the next. 0 = any free ports. */
+  readonly port: number;
+  readonly logger?: Logger;
+  readonly logLevel?: string;
+}
+
+export interface RunningDev {
+  readonly description: DevDescription;
+  readonly broker: Broker;
+  readonly sts: StsEmulator;
+  close(): Promise<void>;
+}
+
+export async function startDev(options: DevOptions): Promise<RunningDev> {
+  const stateDir = resolve(options.stateDir);
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const identities = loadOrCreateIdentities(stateDir);
+  const brokerPort = options.port === 0 ? await freePort() : options.port;
+  const sts = await startStsEmulator({
+    identities,
+    tls: true,
+    port: options.port === 0 ? 0 : options.port + 1,
+  });
+  try {
+    const caFile = join(stateDir, 'sts-ca.pem');
+    writeFileSync(caFile, sts.caPem!);
+    const url = `http://127.0.0.1:${brokerPort}`;
+    const config = parseBrokerConfig({
+      issuer: url,
+      dev: true,
+      stateDir: join(stateDir, 'broker'),
+      listen: { host: '127.0.0.1', port: brokerPort },
+      logLevel: options.logLevel ?? 'info',
+      sts: { endpointOverrides: { '*': sts.url }, caFile },
+    });
+    const broker = await createBroker(config, options.logger ? { logger: options.logger } : {});
+    await broker.listen();
+    const description: DevDescription = {
+      broker: {
+        url,
+        issuer: url,
+        loginAudience: broker.loginAudience,
+        jwksUrl: `${url}/.well-known/jwks.json`,
+      },
+      sts: { url: sts.url, caFile },
+      identities,
+    };
+    writeFileSync(devJsonPath(stateDir), `${JSON.stringify(description, null, 2)}\n`, {
+      mode: 0o600,
+    });
+    return {
+      description,
+      broker,
+      sts,
+      async close() {
+        await broker.close();
+        await sts.close();
+      },
+    };
+  } catch (error) {
+    await sts.close();
+    throw error;
+  }
+}
+
+function loadOrCreateIdentities(stateDir: string): StsIdentity[] {
+  const file = join(stateDir, 'identities.json');
+  if (existsSync(file)) return loadIdentitiesFile(file);
+  const identities = createDevIdentities();
+  writeFileSync(file, `${JSON.stringify({ identities }, null, 2)}\n`, { mode: 0o600 });
+  return identities;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}

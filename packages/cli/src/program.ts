@@ -1,0 +1,21 @@
+// The `rolegate` command: a thin layer over the packages.
+import { Command } from 'commander';
+import { registerBrokerCommand } from './commands/broker.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerDevCommand } from './commands/dev.ts';
+import { registerPolicyCommand } from './commands/policy.ts';
+import { registerProofCommand } from './commands/proof.ts';
+import { registerTokenCommand } from './commands/token.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('rolegate')
+    .description('Know which AWS IAM principal or workload is calling, and decide whether it may.')
+    .version('0.1.0');
+  registerDevCommand(program);
+  registerDemoCommand(program);
+  registerBrokerCommand(program);
+  registerTokenCommand(program);
+  registerProofCommand(program);
+  registerPolicyCommand(program);
+  return program;
+}

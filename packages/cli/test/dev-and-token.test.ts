@@ -1,0 +1,161 @@
+// The quick start as a user runs it: `rolegate dev`, then `rolegate token`, and the token verifies
+// against the broker's JWKS with a plain JWT library (jose), with sub = the normalised role ARN.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { DevDescription } from '../src/dev/dev-state.ts';
+import { cleanEnv, runCli, startDevProcess, stopProcess } from './support/run-cli.ts';
+
+let stateDir: string;
+let dev: ChildProcess;
+let description: DevDescription;
+
+before(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'rolegate-cli-'));
+  dev = await startDevProcess(stateDir);
+  description = JSON.parse(readFileSync(join(stateDir, 'dev.json'), 'utf8'));
+});
+after(async () => {
+  await stopProcess(dev);
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function verify(token: string, audience: string) {
+  const jwks = createRemoteJWKSet(new URL(description.broker.jwksUrl));
+  return jwtVerify(token, jwks, { issuer: description.broker.issuer, audience });
+}
+
+describe('rolegate dev', () => {
+  it('writes dev.json with broker, sts and the identities the issue names', () => {
+    assert.match(description.broker.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(description.broker.issuer, description.broker.url);
+    assert.equal(description.broker.loginAudience, description.broker.url);
+    assert.equal(description.broker.jwksUrl, `${description.broker.url}/.well-known/jwks.json`);
+    assert.match(description.sts.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    const names = description.identities.map((i) => i.name);
+    assert.deepEqual(names.sort(), ['alice', 'orders', 'reviews']);
+    const orders = description.identities.find((i) => i.name === 'orders')!;
+    assert.equal(orders.arn, 'arn:aws:sts::111122223333:assumed-role/orders/orders');
+    assert.ok(orders.sessionToken);
+    assert.equal(
+      statSync(join(stateDir, 'dev.json')).mode & 0o077,
+      0,
+      'dev.json holds secrets: owner only',
+    );
+  });
+
+  it('token --dev-identity orders gives a JWT that verifies, sub = role ARN', async () => {
+    const res = await runCli([
+      'token',
+      '--dev-identity',
+      'orders',
+      '--audience',
+      'https://billing.example',
+      '--state-dir',
+      stateDir,
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    const { payload } = await verify(res.stdout.trim(), 'https://billing.example');
+    assert.equal(payload.sub, 'arn:aws:iam::111122223333:role/orders');
+  });
+
+  it('token with AWS credentials from the environment (the SDK default chain)', async () => {
+    const reviews = description.identities.find((i) => i.name === 'reviews')!;
+    const env = cleanEnv({
+      AWS_ACCESS_KEY_ID: reviews.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: reviews.secretAccessKey,
+      AWS_SESSION_TOKEN: reviews.sessionToken,
+      AWS_REGION: 'eu-west-1',
+    });
+    const res = await runCli(
+      [
+        'token',
+        '--broker',
+        description.broker.url,
+        '--audience',
+        'https://rates.example',
+        '--json',
+      ],
+      { env },
+    );
+    assert.equal(res.code, 0, res.stderr);
+    const body = JSON.parse(res.stdout);
+    assert.equal(body.token_type, 'Bearer');
+    const { payload } = await verify(body.access_token, 'https://rates.example');
+    assert.equal(payload.sub, 'arn:aws:iam::111122223333:role/reviews');
+  });
+
+  it('token with no credentials anywhere fails with a clear code', async () => {
+    const res = await runCli([
+      'token',
+      '--broker',
+      description.broker.url,
+      '--audience',
+      'x',
+      '--region',
+      'us-east-1',
+    ]);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /client\.credentials_unavailable/);
+  });
+
+  it('proof prints an rgsts1 proof for the regional endpoint', async () => {
+    const res = await runCli([
+      'proof',
+      '--dev-identity',
+      'alice',
+      '--state-dir',
+      stateDir,
+      '--region',
+      'eu-west-1',
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    const url = Buffer.from(res.stdout.trim().slice('rgsts1.'.length), 'base64url').toString();
+    assert.match(url, /^https:\/\/sts\.eu-west-1\.amazonaws\.com\/\?Action=GetCallerIdentity/);
+    assert.match(url, /X-Amz-SignedHeaders=host%3Bx-rolegate-audience/);
+  });
+
+  it('demo runs against the running dev and shows a refused replay', async () => {
+    const res = await runCli(['demo', '--state-dir', stateDir]);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /using the running rolegate dev/);
+    assert.match(res.stdout, /"sub": "arn:aws:iam::111122223333:role\/orders"/);
+    assert.match(res.stdout, /refused: 401 proof\.replayed/);
+  });
+
+  it('a refusal by the broker is reported with its code', async () => {
+    const res = await runCli([
+      'token',
+      '--dev-identity',
+      'orders',
+      '--audience',
+      'has space',
+      '--state-dir',
+      stateDir,
+    ]);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /client\.broker_rejected.*request\.invalid_audience/);
+  });
+});
+
+describe('rolegate without dev', () => {
+  it('token without a broker says how to name one', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'rolegate-empty-'));
+    const res = await runCli(['token', '--audience', 'x', '--state-dir', empty]);
+    rmSync(empty, { recursive: true, force: true });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /cli\.no_broker/);
+  });
+
+  it('demo starts its own dev when none runs', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'rolegate-empty-'));
+    const res = await runCli(['demo', '--state-dir', empty]);
+    rmSync(empty, { recursive: true, force: true });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /started a private rolegate dev/);
+  });
+});
