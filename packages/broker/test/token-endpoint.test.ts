@@ -2,7 +2,7 @@
 // signatures checked through the published JWKS with jose.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { type Harness, LOGIN_AUDIENCE, startHarness, tokenForm } from './support/harness.ts';
 
 let h: Harness;
@@ -12,7 +12,9 @@ before(async () => {
 after(() => h.close());
 
 async function verify(token: string, audience = 'https://billing.example') {
-  const jwks = await (await fetch(`${h.brokerUrl}/.well-known/jwks.json`)).json();
+  const jwks = (await (
+    await fetch(`${h.brokerUrl}/.well-known/jwks.json`)
+  ).json()) as JSONWebKeySet;
   return jwtVerify(token, createLocalJWKSet(jwks), { issuer: 'http://broker.test', audience });
 }
 

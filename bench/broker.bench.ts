@@ -1,0 +1,101 @@
+// Token issuance end to end — HTTP in, proof validation, GetCallerIdentity against the STS
+// emulator (which really verifies SigV4), login policy, JWT signing, HTTP out — beside the raw
+// signing limit: synchronous crypto.sign with the broker's own active key, on one core, measured
+// in the same run. The broker runs alone in a child process; proofs are made before measuring.
+import { spawn } from 'node:child_process';
+import { createPrivateKey, randomBytes, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createStsProof } from '@rolegate/client';
+import { type StsIdentity, startStsEmulator } from '@rolegate/testkit';
+import { Pool } from 'undici';
+import { measureAsync, measureSync, printTable, type Rate } from './lib/measure.ts';
+
+const IDENTITIES = 400;
+const PROOFS = 40_000;
+const CONCURRENCY = [1, 16, 64];
+
+export default async function brokerBench(): Promise<void> {
+  const identities = makeIdentities(IDENTITIES);
+  const sts = await startStsEmulator({ identities });
+  const stateDir = mkdtempSync(join(tmpdir(), 'rolegate-bench-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/broker-process.ts'), sts.url, stateDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+    const { url, loginAudience } = JSON.parse(first) as { url: string; loginAudience: string };
+    const proofs = await makeProofs(identities, loginAudience, PROOFS);
+    const pool = new Pool(url, { connections: 64, pipelining: 1 });
+    let next = 0;
+    let failures = 0;
+    const issue = async () => {
+      const proof = proofs[next++ % proofs.length]!;
+      const res = await pool.request({
+        method: 'POST',
+        path: '/v1/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          subject_token: proof,
+          subject_token_type: 'urn:rolegate:token-type:aws-sts-presigned',
+          audience: 'https://billing.example',
+        }).toString(),
+      });
+      await res.body.text();
+      if (res.statusCode !== 200) failures++;
+    };
+    const rates: Rate[] = [];
+    for (const concurrency of CONCURRENCY) {
+      rates.push(await measureAsync(`issue token, concurrency ${concurrency}`, issue, { concurrency, durationMs: 2500 }));
+    }
+    if (next > proofs.length) console.log(`note: ${next - proofs.length} proofs were reused (replays measured as refusals)`);
+    await pool.close();
+
+    const ring = JSON.parse(readFileSync(join(stateDir, 'keys', 'keyring.json'), 'utf8')) as { keys: { status: string; file: string }[] };
+    const activeFile = ring.keys.find((k) => k.status === 'active')!.file;
+    const key = createPrivateKey(readFileSync(join(stateDir, 'keys', activeFile)));
+    const input = randomBytes(600); // about the size of a rolegate JWS signing input
+    const anchor = measureSync('anchor: crypto.sign RS256 (RSA-2048), 1 core, sync', () => sign('sha256', input, key), 2500);
+
+    printTable('broker: token issuance vs the single-core signing limit', anchor, rates);
+    const best = Math.max(...rates.map((r) => r.opsPerSecond));
+    console.log(`best issuance / signing limit = ${(best / anchor.opsPerSecond).toFixed(2)} (target ≥ 0.70); refused during run: ${failures}`);
+  } finally {
+    child.kill('SIGTERM');
+    await sts.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+function makeIdentities(count: number): StsIdentity[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = randomBytes(10).toString('hex').toUpperCase().replace(/[^A-Z2-7]/g, 'A').padEnd(16, 'A').slice(0, 16);
+    return {
+      name: `bench-${i}`,
+      accessKeyId: `ASIA${id}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(240).toString('base64')}`,
+      arn: `arn:aws:sts::111122223333:assumed-role/bench/session-${i}`,
+      userId: `AROA${id}A:session-${i}`,
+      account: '111122223333',
+    };
+  });
+}
+
+async function makeProofs(identities: readonly StsIdentity[], audience: string, count: number): Promise<string[]> {
+  const proofs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const identity = identities[i % identities.length]!;
+    proofs.push(
+      await createStsProof({
+        audience,
+        credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey, sessionToken: identity.sessionToken },
+        endpoint: { kind: 'regional', region: 'us-east-1' },
+      }),
+    );
+  }
+  return proofs;
+}

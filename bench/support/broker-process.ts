@@ -1,0 +1,18 @@
+// The broker alone in its own process, so the benchmark measures its core and not the load
+// generator's or the STS emulator's. Usage: broker-process.ts <sts-url> <state-dir>
+import { createBroker, parseBrokerConfig } from '@rolegate/broker';
+
+const [stsUrl, stateDir] = process.argv.slice(2) as [string, string];
+const broker = await createBroker(
+  parseBrokerConfig({
+    issuer: 'http://broker.bench',
+    dev: true,
+    stateDir,
+    listen: { host: '127.0.0.1', port: 0 },
+    logLevel: 'silent',
+    sts: { endpointOverrides: { '*': stsUrl } },
+  }),
+);
+const url = await broker.listen(0);
+process.stdout.write(`${JSON.stringify({ url, loginAudience: broker.loginAudience })}\n`);
+process.on('SIGTERM', () => void broker.close().then(() => process.exit(0)));
