@@ -21,11 +21,17 @@ export default async function brokerBench(): Promise<void> {
   const identities = makeIdentities(IDENTITIES);
   const sts = await startStsEmulator({ identities });
   const stateDir = mkdtempSync(join(tmpdir(), 'rolegate-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/broker-process.ts'), sts.url, stateDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'support/broker-process.ts'), sts.url, stateDir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
-    const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+    const first = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout! }).once('line', resolve),
+    );
     const { url, loginAudience } = JSON.parse(first) as { url: string; loginAudience: string };
     const proofs = await makeProofs(identities, loginAudience, PROOFS);
     const pool = new Pool(url, { connections: 64, pipelining: 1 });
@@ -49,20 +55,36 @@ export default async function brokerBench(): Promise<void> {
     };
     const rates: Rate[] = [];
     for (const concurrency of CONCURRENCY) {
-      rates.push(await measureAsync(`issue token, concurrency ${concurrency}`, issue, { concurrency, durationMs: 2500 }));
+      rates.push(
+        await measureAsync(`issue token, concurrency ${concurrency}`, issue, {
+          concurrency,
+          durationMs: 2500,
+        }),
+      );
     }
-    if (next > proofs.length) console.log(`note: ${next - proofs.length} proofs were reused (replays measured as refusals)`);
+    if (next > proofs.length)
+      console.log(
+        `note: ${next - proofs.length} proofs were reused (replays measured as refusals)`,
+      );
     await pool.close();
 
-    const ring = JSON.parse(readFileSync(join(stateDir, 'keys', 'keyring.json'), 'utf8')) as { keys: { status: string; file: string }[] };
+    const ring = JSON.parse(readFileSync(join(stateDir, 'keys', 'keyring.json'), 'utf8')) as {
+      keys: { status: string; file: string }[];
+    };
     const activeFile = ring.keys.find((k) => k.status === 'active')!.file;
     const key = createPrivateKey(readFileSync(join(stateDir, 'keys', activeFile)));
     const input = randomBytes(600); // about the size of a rolegate JWS signing input
-    const anchor = measureSync('anchor: crypto.sign RS256 (RSA-2048), 1 core, sync', () => sign('sha256', input, key), 2500);
+    const anchor = measureSync(
+      'anchor: crypto.sign RS256 (RSA-2048), 1 core, sync',
+      () => sign('sha256', input, key),
+      2500,
+    );
 
     printTable('broker: token issuance vs the single-core signing limit', anchor, rates);
     const best = Math.max(...rates.map((r) => r.opsPerSecond));
-    console.log(`best issuance / signing limit = ${(best / anchor.opsPerSecond).toFixed(2)} (target ≥ 0.70); refused during run: ${failures}`);
+    console.log(
+      `best issuance / signing limit = ${(best / anchor.opsPerSecond).toFixed(2)} (target ≥ 0.70); refused during run: ${failures}`,
+    );
   } finally {
     child.kill('SIGTERM');
     await sts.close();
@@ -72,7 +94,12 @@ export default async function brokerBench(): Promise<void> {
 
 function makeIdentities(count: number): StsIdentity[] {
   return Array.from({ length: count }, (_, i) => {
-    const id = randomBytes(10).toString('hex').toUpperCase().replace(/[^A-Z2-7]/g, 'A').padEnd(16, 'A').slice(0, 16);
+    const id = randomBytes(10)
+      .toString('hex')
+      .toUpperCase()
+      .replace(/[^A-Z2-7]/g, 'A')
+      .padEnd(16, 'A')
+      .slice(0, 16);
     return {
       name: `bench-${i}`,
       accessKeyId: `ASIA${id}`,
@@ -85,14 +112,22 @@ function makeIdentities(count: number): StsIdentity[] {
   });
 }
 
-async function makeProofs(identities: readonly StsIdentity[], audience: string, count: number): Promise<string[]> {
+async function makeProofs(
+  identities: readonly StsIdentity[],
+  audience: string,
+  count: number,
+): Promise<string[]> {
   const proofs: string[] = [];
   for (let i = 0; i < count; i++) {
     const identity = identities[i % identities.length]!;
     proofs.push(
       await createStsProof({
         audience,
-        credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey, sessionToken: identity.sessionToken },
+        credentials: {
+          accessKeyId: identity.accessKeyId,
+          secretAccessKey: identity.secretAccessKey,
+          sessionToken: identity.sessionToken,
+        },
         endpoint: { kind: 'regional', region: 'us-east-1' },
       }),
     );
