@@ -1,8 +1,9 @@
-// The shared public vectors (../shared/vectors/policy-public.json, copied into fixtures so the
-// suite runs on a clean checkout): each names the expected decision and the deciding Sid.
+// The shared public vectors (../shared/vectors/policy-public.json beside the checkout, as CI has
+// it; a copy in fixtures/ stands in where shared/ is absent): each names the expected decision
+// and the deciding Sid.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   compilePolicy,
@@ -20,12 +21,12 @@ interface Vector {
   why: string;
 }
 
-const vectors: Vector[] = JSON.parse(
-  readFileSync(new URL('./fixtures/policy-public.json', import.meta.url), 'utf8'),
-);
+const shared = new URL('../../../../shared/vectors/policy-public.json', import.meta.url);
+const source = existsSync(shared) ? shared : new URL('./fixtures/policy-public.json', import.meta.url);
+const vectors: Vector[] = JSON.parse(readFileSync(source, 'utf8'));
 
 describe('public policy vectors', () => {
-  it('has them all', () => assert.equal(vectors.length, 32));
+  it('has them all', () => assert.ok(vectors.length >= 32, `${vectors.length} vectors`));
   for (const v of vectors) {
     it(v.name, () => {
       let policy: ReturnType<typeof compilePolicy>;
