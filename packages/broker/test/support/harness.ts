@@ -14,6 +14,7 @@ import { type Broker, createBroker } from '../../src/broker.ts';
 import { parseBrokerConfig } from '../../src/config/load-config.ts';
 import type { BrokerConfigInput } from '../../src/config/schema.ts';
 import { createLogger } from '../../src/http/logger.ts';
+import type { ReplayCache } from '../../src/replay/replay-cache.ts';
 
 export const LOGIN_AUDIENCE = 'https://broker.test';
 
@@ -40,7 +41,10 @@ export interface TokenResponse {
   readonly body: Record<string, unknown>;
 }
 
-export async function startHarness(config: Partial<BrokerConfigInput> = {}): Promise<Harness> {
+export async function startHarness(
+  config: Partial<BrokerConfigInput> = {},
+  options: { replayCache?: ReplayCache } = {},
+): Promise<Harness> {
   const identities = createDevIdentities();
   const sts = await startStsEmulator({ identities });
   const stateDir = mkdtempSync(join(tmpdir(), 'rolegate-broker-'));
@@ -61,7 +65,7 @@ export async function startHarness(config: Partial<BrokerConfigInput> = {}): Pro
       ...config,
       sts: { endpointOverrides: { '*': sts.url }, timeoutMs: 1500, ...config.sts },
     }),
-    { logger: createLogger('info', sink) },
+    { logger: createLogger('info', sink), ...options },
   );
   // A broker that refuses to start must not leave the emulator holding the test process open.
   const broker = await started.catch(async (error: unknown) => {
