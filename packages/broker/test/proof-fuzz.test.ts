@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { BrokerError } from '../src/errors/broker-error.ts';
 import { buildStsAllowList } from '../src/sts/endpoints.ts';
 import { buildOutboundRequest } from '../src/sts/outbound-request.ts';
+import { PROOF_PARAMETERS } from '../src/sts/proof-query.ts';
 import { validateStsProof } from '../src/sts/validate-proof.ts';
 import { encodeProof, validProofUrl } from './support/proof-builder.ts';
 
@@ -68,19 +69,7 @@ describe('proof validator fuzzing', () => {
     );
   });
   it('random query parameter soups', async () => {
-    const names = [
-      'Action',
-      'Version',
-      'X-Amz-Algorithm',
-      'X-Amz-Credential',
-      'X-Amz-Date',
-      'X-Amz-Expires',
-      'X-Amz-SignedHeaders',
-      'X-Amz-Security-Token',
-      'X-Amz-Signature',
-      'x-amz-date',
-      'Other',
-    ];
+    const names = [...PROOF_PARAMETERS, 'x-amz-date', 'Other'];
     fc.assert(
       fc.property(
         fc.array(
