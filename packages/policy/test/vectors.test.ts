@@ -22,7 +22,9 @@ interface Vector {
 }
 
 const shared = new URL('../../../../shared/vectors/policy-public.json', import.meta.url);
-const source = existsSync(shared) ? shared : new URL('./fixtures/policy-public.json', import.meta.url);
+const source = existsSync(shared)
+  ? shared
+  : new URL('./fixtures/policy-public.json', import.meta.url);
 const vectors: Vector[] = JSON.parse(readFileSync(source, 'utf8'));
 
 describe('public policy vectors', () => {
