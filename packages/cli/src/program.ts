@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBrokerCommand } from './commands/broker.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDevCommand } from './commands/dev.ts';
+import { registerExecCommand } from './commands/exec.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerProofCommand } from './commands/proof.ts';
 import { registerTokenCommand } from './commands/token.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerBrokerCommand(program);
   registerTokenCommand(program);
   registerProofCommand(program);
+  registerExecCommand(program);
   registerPolicyCommand(program);
   return program;
 }

@@ -1,7 +1,7 @@
 // The quick start as a user runs it: `rolegate dev`, then `rolegate token`, and the token verifies
 // against the broker's JWKS with a plain JWT library (jose), with sub = the normalised role ARN.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +139,92 @@ describe('rolegate dev', () => {
     ]);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /client\.broker_rejected.*request\.invalid_audience/);
+  });
+});
+
+describe('rolegate exec', () => {
+  it('runs the command with ROLEGATE_TOKEN and a fresh token file, and passes its exit code on', async () => {
+    const tokenFile = join(stateDir, 'exec-token');
+    const script =
+      'printf "%s\\n" "$ROLEGATE_TOKEN"; test "$(cat "$ROLEGATE_TOKEN_FILE")" = "$ROLEGATE_TOKEN" || exit 9; exit 7';
+    const res = await runCli([
+      'exec',
+      '--dev-identity',
+      'orders',
+      '--audience',
+      'https://billing.example',
+      '--state-dir',
+      stateDir,
+      '--token-file',
+      tokenFile,
+      '--',
+      'sh',
+      '-c',
+      script,
+    ]);
+    assert.equal(res.code, 7, res.stderr);
+    const { payload } = await verify(res.stdout.trim(), 'https://billing.example');
+    assert.equal(payload.sub, 'arn:aws:iam::111122223333:role/orders');
+    assert.equal(statSync(tokenFile).mode & 0o077, 0);
+  });
+
+  it('a command that cannot start is reported', async () => {
+    const res = await runCli([
+      'exec',
+      '--dev-identity',
+      'orders',
+      '--audience',
+      'a',
+      '--state-dir',
+      stateDir,
+      '--',
+      '/nonexistent/cmd',
+    ]);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /cli\.exec_failed/);
+  });
+});
+
+describe('interoperability', () => {
+  // A non-JavaScript JWT library verifies a rolegate token through the JWKS alone.
+  const python = '/usr/bin/python3';
+  const hasPyJwt =
+    spawnSync(python, ['-c', 'import jwt, cryptography'], { stdio: 'ignore' }).status === 0;
+  it('PyJWT verifies a token from rolegate dev via the JWKS', {
+    skip: !hasPyJwt && !process.env.CI && 'python3-jwt not installed (CI installs it)',
+  }, async () => {
+    const res = await runCli([
+      'token',
+      '--dev-identity',
+      'reviews',
+      '--audience',
+      'https://rates.example',
+      '--state-dir',
+      stateDir,
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    const program = [
+      'import jwt, sys',
+      'token, jwks, issuer = sys.argv[1:4]',
+      'key = jwt.PyJWKClient(jwks).get_signing_key_from_jwt(token).key',
+      'claims = jwt.decode(token, key, algorithms=["RS256"], audience="https://rates.example", issuer=issuer)',
+      'print(claims["sub"])',
+      'try:',
+      '    jwt.decode(token[:-4] + ("AAAA" if token[-4:] != "AAAA" else "BBBB"), key, algorithms=["RS256"], audience="https://rates.example")',
+      '    print("TAMPERED-ACCEPTED")',
+      'except jwt.InvalidSignatureError:',
+      '    print("tampered-refused")',
+    ].join('\n');
+    const out = spawnSync(
+      python,
+      ['-c', program, res.stdout.trim(), description.broker.jwksUrl, description.broker.issuer],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    assert.equal(out.status, 0, out.stderr);
+    assert.deepEqual(out.stdout.trim().split('\n'), [
+      'arn:aws:iam::111122223333:role/reviews',
+      'tampered-refused',
+    ]);
   });
 });
 

@@ -6,7 +6,9 @@ export type ClientErrorCode =
   | 'client.invalid_option'
   | 'client.broker_unreachable'
   | 'client.broker_rejected'
-  | 'client.broker_bad_response';
+  | 'client.broker_bad_response'
+  | 'client.token_file_unreadable'
+  | 'client.no_token_source';
 
 export class RolegateClientError extends Error {
   readonly code: ClientErrorCode;

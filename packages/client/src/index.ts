@@ -24,3 +24,21 @@ export {
   type IssuedToken,
   TOKEN_EXCHANGE_GRANT,
 } from './token-exchange.ts';
+export {
+  type AuthorizedFetchOptions,
+  createAuthorizedFetch,
+} from './token-source/authorized-fetch.ts';
+export { createDefaultTokenSource } from './token-source/default-token-source.ts';
+export {
+  type BrokerProviderOptions,
+  discoverLoginAudience,
+  fromBrokerWithAwsCredentials,
+  fromToken,
+  fromTokenFile,
+} from './token-source/providers.ts';
+export {
+  chainTokenProviders,
+  type TokenProvider,
+  TokenProviderSkipped,
+} from './token-source/token-provider.ts';
+export { TokenSource, type TokenSourceOptions } from './token-source/token-source.ts';

@@ -1,6 +1,10 @@
 // Which broker a client command talks to, which login audience its proof must sign, and whose
 // credentials sign it: flags first, then environment, then a running `rolegate dev`.
-import type { CredentialSource, StsEndpointChoice } from '@rolegate/client';
+import {
+  type CredentialSource,
+  discoverLoginAudience,
+  type StsEndpointChoice,
+} from '@rolegate/client';
 import { DEFAULT_DEV_STATE_DIR, readDevDescription } from '../dev/dev-state.ts';
 import { CliError } from './errors.ts';
 
@@ -64,21 +68,4 @@ export async function resolveLoginTarget(
         ? { kind: 'regional', region: 'us-east-1' }
         : undefined;
   return { brokerUrl, loginAudience, credentials, endpoint };
-}
-
-/** The broker publishes its login audience in its discovery document. */
-export async function discoverLoginAudience(brokerUrl: string): Promise<string> {
-  const url = new URL('/.well-known/openid-configuration', brokerUrl);
-  let doc: { rolegate_login_audience?: unknown };
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    doc = (await response.json()) as typeof doc;
-  } catch (error) {
-    throw new CliError('cli.discovery_failed', `cannot read ${url}: ${(error as Error).message}`);
-  }
-  if (typeof doc.rolegate_login_audience !== 'string') {
-    throw new CliError('cli.discovery_failed', `${url} does not name a rolegate_login_audience`);
-  }
-  return doc.rolegate_login_audience;
 }

@@ -1,0 +1,40 @@
+// A fetch that attaches `Authorization: Bearer <token>` for the audience of each URL — the way the
+// original design used an HTTP client interceptor. URLs with no audience pass through untouched,
+// so tokens are never sent to hosts they were not minted for.
+import type { TokenSource } from './token-source.ts';
+
+export interface AuthorizedFetchOptions {
+  readonly tokenSource: TokenSource;
+  /** The audience for a request URL, or undefined to send it without a token. */
+  readonly audienceFor: string | ((url: URL) => string | undefined);
+  readonly fetch?: typeof fetch;
+}
+
+export function createAuthorizedFetch(options: AuthorizedFetchOptions): typeof fetch {
+  const base = options.fetch ?? fetch;
+  const audienceFor =
+    typeof options.audienceFor === 'function'
+      ? options.audienceFor
+      : (() => {
+          const fixed = options.audienceFor as string;
+          return () => fixed;
+        })();
+  if (typeof options.tokenSource?.getToken !== 'function')
+    throw new TypeError('tokenSource is required');
+
+  const authorizedFetch = async (
+    input: string | URL | Request,
+    init?: RequestInit,
+  ): Promise<Response> => {
+    const request = new Request(input, init);
+    const audience = audienceFor(new URL(request.url));
+    if (audience === undefined || request.headers.has('authorization')) return base(request);
+    const headers = new Headers(request.headers);
+    headers.set('authorization', `Bearer ${await options.tokenSource.getToken(audience)}`);
+    const response = await base(new Request(request, { headers }));
+    // A 401 means the service no longer accepts this token (revoked key, clock): get a new one next time.
+    if (response.status === 401) options.tokenSource.invalidate(audience);
+    return response;
+  };
+  return authorizedFetch as typeof fetch;
+}

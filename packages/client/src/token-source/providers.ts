@@ -1,0 +1,111 @@
+// The token providers: a token given explicitly, a token file kept fresh by something else (a
+// sidecar, `rolegate exec --token-file`), and the broker through the caller's AWS credentials.
+import { readFile } from 'node:fs/promises';
+import type { CredentialSource } from '../credentials.ts';
+import { RolegateClientError } from '../errors.ts';
+import type { StsEndpoint, StsEndpointChoice } from '../sts-endpoint.ts';
+import { createStsProof, STS_PROOF_TOKEN_TYPE } from '../sts-proof.ts';
+import { exchangeToken, type IssuedToken } from '../token-exchange.ts';
+import { unverifiedExpiry } from './jwt-expiry.ts';
+import { type TokenProvider, TokenProviderSkipped } from './token-provider.ts';
+
+/** A fixed token (e.g. from ROLEGATE_TOKEN). Skips when none is given. */
+export function fromToken(token: string | undefined = process.env.ROLEGATE_TOKEN): TokenProvider {
+  return async () => {
+    if (!token) throw new TokenProviderSkipped('no explicit token (ROLEGATE_TOKEN)');
+    return issued(token);
+  };
+}
+
+/** A token file, re-read on every call (the memoizer calls only near expiry). Skips when unset. */
+export function fromTokenFile(
+  path: string | undefined = process.env.ROLEGATE_TOKEN_FILE,
+): TokenProvider {
+  return async () => {
+    if (!path) throw new TokenProviderSkipped('no token file (ROLEGATE_TOKEN_FILE)');
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (cause) {
+      throw new RolegateClientError(
+        'client.token_file_unreadable',
+        `cannot read token file ${path}`,
+        { cause },
+      );
+    }
+    const token = text.trim();
+    if (!token)
+      throw new RolegateClientError('client.token_file_unreadable', `token file ${path} is empty`);
+    return issued(token);
+  };
+}
+
+export interface BrokerProviderOptions {
+  /** Broker base URL; ROLEGATE_BROKER_URL when omitted. Skips when neither is set. */
+  readonly brokerUrl?: string;
+  /** The broker's login audience; read from its discovery document when omitted. */
+  readonly loginAudience?: string;
+  readonly credentials?: CredentialSource;
+  readonly endpoint?: StsEndpointChoice | StsEndpoint;
+  readonly fetch?: typeof fetch;
+}
+
+/** Proves the caller's AWS identity to the broker and exchanges the proof for a token. */
+export function fromBrokerWithAwsCredentials(options: BrokerProviderOptions = {}): TokenProvider {
+  let loginAudience = options.loginAudience;
+  return async (audience) => {
+    const brokerUrl = options.brokerUrl ?? process.env.ROLEGATE_BROKER_URL;
+    if (!brokerUrl) throw new TokenProviderSkipped('no broker URL (ROLEGATE_BROKER_URL)');
+    loginAudience ??= await discoverLoginAudience(brokerUrl, options.fetch ?? fetch);
+    const proof = await createStsProof({
+      audience: loginAudience,
+      credentials: options.credentials,
+      endpoint: options.endpoint,
+    });
+    return exchangeToken({
+      brokerUrl,
+      audience,
+      subjectToken: proof,
+      subjectTokenType: STS_PROOF_TOKEN_TYPE,
+      fetch: options.fetch,
+    });
+  };
+}
+
+/** The broker names its login audience in its OIDC discovery document. */
+export async function discoverLoginAudience(
+  brokerUrl: string,
+  doFetch: typeof fetch = fetch,
+): Promise<string> {
+  const url = new URL('/.well-known/openid-configuration', brokerUrl);
+  let doc: { rolegate_login_audience?: unknown };
+  try {
+    const response = await doFetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    doc = (await response.json()) as typeof doc;
+  } catch (cause) {
+    throw new RolegateClientError(
+      'client.broker_unreachable',
+      `cannot read ${url}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  if (typeof doc.rolegate_login_audience !== 'string') {
+    throw new RolegateClientError(
+      'client.broker_bad_response',
+      `${url} names no rolegate_login_audience`,
+    );
+  }
+  return doc.rolegate_login_audience;
+}
+
+function issued(token: string): IssuedToken {
+  const expiresAt = unverifiedExpiry(token) ?? new Date(Date.now() + 5 * 60_000);
+  return {
+    accessToken: token,
+    tokenType: 'Bearer',
+    issuedTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+    expiresIn: Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000)),
+    expiresAt,
+  };
+}
