@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { ConfigError } from './config/load-config.ts';
 import type { BrokerConfig } from './config/schema.ts';
 import { BrokerError } from './errors/broker-error.ts';
 import { registerDiscoveryRoutes } from './http/discovery-routes.ts';
@@ -63,14 +65,28 @@ export async function createBroker(
     ca: config.sts.caFile ? readFileSync(config.sts.caFile, 'utf8') : undefined,
     overrides: config.sts.endpointOverrides,
   });
+  const allowList = buildStsAllowList({
+    partitions: config.sts.partitions,
+    regions: config.sts.regions,
+    global: config.sts.globalEndpoint,
+    fips: config.sts.fips,
+    dualStack: config.sts.dualStack,
+  });
+  // A mistyped override would be silently ignored and proofs sent to the real endpoint instead.
+  const strayOverrides = Object.keys(config.sts.endpointOverrides).filter(
+    (h) => h !== '*' && !allowList.has(h),
+  );
+  if (strayOverrides.length > 0) {
+    throw new ConfigError(
+      'config',
+      strayOverrides.map(
+        (h) =>
+          `sts.endpointOverrides.${h}: not an allowed STS host (check partitions, regions, fips, dualStack)`,
+      ),
+    );
+  }
   const stsLogin = new StsLogin({
-    allowList: buildStsAllowList({
-      partitions: config.sts.partitions,
-      regions: config.sts.regions,
-      global: config.sts.globalEndpoint,
-      fips: config.sts.fips,
-      dualStack: config.sts.dualStack,
-    }),
+    allowList,
     caller,
     replay,
     loginAudience,
@@ -86,12 +102,26 @@ export async function createBroker(
     requestIdHeader: false,
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
+    requestTimeout: config.limits.requestTimeoutMs,
+    connectionTimeout: config.limits.requestTimeoutMs * 3,
+  });
+  app.server.maxConnections = config.limits.maxConnections;
+  // Per-IP limit on token requests, before any STS call: keeps one client from spending the
+  // broker's STS quota or filling the replay cache.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => {
+      const error = new BrokerError('request.rate_limited', `over ${context.max} per minute`, {
+        retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
+      });
+      return Object.assign(new Error(error.message), { statusCode: 429, rolegate: error });
+    },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.setErrorHandler((error: FastifyError, _request, reply) =>
-    sendOAuthError(reply, fromFastifyError(error)),
+  app.setErrorHandler((error: FastifyError & { rolegate?: BrokerError }, _request, reply) =>
+    sendOAuthError(reply, error.rolegate ?? fromFastifyError(error)),
   );
   app.setNotFoundHandler((_request, reply) =>
     sendOAuthError(reply, new BrokerError('broker.not_found')),
@@ -100,6 +130,7 @@ export async function createBroker(
   registerOpsRoutes(app, { metrics, isReady: () => true });
   registerDiscoveryRoutes(app, { issuer: config.issuer, loginAudience, keyRing: () => keyRing });
   registerTokenRoute(app, {
+    rateLimitPerMinute: config.limits.tokenRequestsPerIpPerMinute,
     issuer: config.issuer,
     ttlSeconds: config.tokens.ttlSeconds,
     stsLogin,

@@ -74,6 +74,45 @@ describe('broker config', () => {
     );
     assert.deepEqual(issuesOf({ issuer: 'http://127.0.0.1:8700', dev: true }), []);
   });
+  it('local STS overrides in any spelling need dev mode or allowInsecureEndpoints', () => {
+    for (const host of [
+      '127.0.0.1',
+      '127.1.2.3',
+      'localhost',
+      'localhost.',
+      'sts.localhost',
+      '[::1]',
+      '[::ffff:127.0.0.1]',
+      '0.0.0.0',
+      '[::]',
+    ]) {
+      assert.ok(
+        issuesOf({ ...base, sts: { endpointOverrides: { '*': `https://${host}:4566` } } }).length >
+          0,
+        host,
+      );
+    }
+  });
+  it('dev mode listens on loopback only', () => {
+    assert.ok(
+      issuesOf({ issuer: 'http://x', dev: true, listen: { host: '0.0.0.0' } }).some((i) =>
+        i.startsWith('listen.host'),
+      ),
+    );
+    assert.deepEqual(issuesOf({ issuer: 'http://x', dev: true, listen: { host: '::1' } }), []);
+  });
+  it('an override for a host that is not allowed stops the broker', async () => {
+    const { startHarness } = await import('./support/harness.ts');
+    await assert.rejects(
+      startHarness({
+        sts: { endpointOverrides: { 'sts.us-east-1.amazonaws.co': 'https://vpce.example' } },
+      }),
+      (e: Error) =>
+        /sts\.endpointOverrides\.sts\.us-east-1\.amazonaws\.co: not an allowed STS host/.test(
+          e.message,
+        ),
+    );
+  });
   it('a YAML file: relative paths resolve against the file, duplicate keys are refused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolegate-config-'));
     const file = join(dir, 'broker.yaml');

@@ -118,6 +118,12 @@ describe('the date window', () => {
     assert.equal(await at(new Date(NOW.getTime() + 60_000)), 'accepted');
     assert.equal(await at(new Date(NOW.getTime() + 61_000)), 'proof.not_yet_valid');
   });
+  it('a shorter X-Amz-Expires is honoured', async () => {
+    const url = await validProofUrl({ now: new Date(NOW.getTime() - 20_000), expires: 10 });
+    assert.equal(refusal(encodeProof(url)), 'proof.expired');
+    const fresh = await validProofUrl({ now: new Date(NOW.getTime() - 5_000), expires: 10 });
+    assert.equal(refusal(encodeProof(fresh)), 'accepted');
+  });
   it('X-Amz-Expires does not extend the window', async () => {
     const url = await validProofUrl({ now: new Date(NOW.getTime() - 3_600_000) });
     assert.equal(refusal(encodeProof(withParam(url, 'X-Amz-Expires', '900'))), 'proof.expired');

@@ -8,7 +8,8 @@ export type ClientErrorCode =
   | 'client.broker_rejected'
   | 'client.broker_bad_response'
   | 'client.token_file_unreadable'
-  | 'client.no_token_source';
+  | 'client.no_token_source'
+  | 'client.login_audience_mismatch';
 
 export class RolegateClientError extends Error {
   readonly code: ClientErrorCode;

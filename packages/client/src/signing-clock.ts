@@ -5,7 +5,9 @@
 // minutes, so a few seconds of back-dating cost nothing). Processes sharing a key can still
 // collide; the broker then answers `proof.replayed` and the caller makes a fresh proof.
 
-const HORIZON_SECONDS = 300;
+// Proofs are good for X-Amz-Expires (300 s by default) after their date: stepping back at most a
+// minute leaves each at least four. Past that, proofs of a key repeat, and the broker says so.
+const HORIZON_SECONDS = 60;
 const usedSeconds = new Map<string, Set<number>>();
 
 export function uniqueSigningDate(accessKeyId: string, nowMs = Date.now()): Date {
@@ -16,6 +18,9 @@ export function uniqueSigningDate(accessKeyId: string, nowMs = Date.now()): Date
     usedSeconds.set(accessKeyId, used);
   }
   for (const second of used) if (second < now - HORIZON_SECONDS) used.delete(second);
+  for (const [key, seconds] of usedSeconds)
+    if (key !== accessKeyId && ![...seconds].some((s) => s >= now - HORIZON_SECONDS))
+      usedSeconds.delete(key);
   let second = now;
   while (used.has(second) && second > now - HORIZON_SECONDS) second--;
   used.add(second);

@@ -23,7 +23,7 @@ export interface StsProofOptions {
   readonly credentials?: CredentialSource;
   /** Which STS endpoint to sign for; regional from AWS_REGION when omitted. */
   readonly endpoint?: StsEndpointChoice | StsEndpoint;
-  /** X-Amz-Expires (1..900). STS itself ignores it and accepts ~15 min; the broker enforces its own window. */
+  /** X-Amz-Expires (1..900, default 300). STS ignores it and accepts ~15 min; the broker honours it. */
   readonly expiresInSeconds?: number;
   /** Signing time, for tests. By default each proof of a key gets its own second (see signing-clock.ts). */
   readonly now?: Date;
@@ -37,7 +37,7 @@ export async function createStsProof(options: StsProofOptions): Promise<string> 
       'audience must be a non-empty string of printable ASCII without spaces',
     );
   }
-  const expires = options.expiresInSeconds ?? 60;
+  const expires = options.expiresInSeconds ?? 300;
   if (!Number.isInteger(expires) || expires < 1 || expires > 900) {
     throw new RolegateClientError('client.invalid_option', 'expiresInSeconds must be 1..900');
   }

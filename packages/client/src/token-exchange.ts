@@ -1,4 +1,5 @@
 // Trades a proof for a rolegate JWT at the broker's RFC 8693 token endpoint.
+import { checkBrokerUrl } from './broker-url.ts';
 import { RolegateClientError } from './errors.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -25,7 +26,7 @@ export interface IssuedToken {
 
 export async function exchangeToken(input: ExchangeInput): Promise<IssuedToken> {
   const doFetch = input.fetch ?? fetch;
-  const url = new URL('/v1/token', input.brokerUrl);
+  const url = new URL('/v1/token', checkBrokerUrl(input.brokerUrl));
   const body = new URLSearchParams({
     grant_type: TOKEN_EXCHANGE_GRANT,
     subject_token: input.subjectToken,

@@ -71,7 +71,7 @@ describe('proofs', () => {
       url.searchParams.get('X-Amz-Credential')!,
       /^AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/sts\/aws4_request$/,
     );
-    assert.equal(url.searchParams.get('X-Amz-Expires'), '60');
+    assert.equal(url.searchParams.get('X-Amz-Expires'), '300');
   });
   it('carry the session token, encoded', async () => {
     const token = 'IQoJb3+/=';
@@ -205,6 +205,17 @@ describe('token exchange', () => {
   it('2xx without a token is a bad response', async () => {
     answer = { status: 200, body: '{"ok":true}' };
     await assert.rejects(exchange(), { code: 'client.broker_bad_response' });
+  });
+  it('refuses to send a proof to a plain-http broker that is not on loopback', async () => {
+    await assert.rejects(
+      exchangeToken({
+        brokerUrl: 'http://broker.example',
+        audience: 'a',
+        subjectToken: 'x',
+        subjectTokenType: 't',
+      }),
+      { code: 'client.invalid_option' },
+    );
   });
   it('an unreachable broker', async () => {
     await assert.rejects(

@@ -5,10 +5,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Harness, startHarness } from '../../broker/test/support/harness.ts';
+import { type Harness, LOGIN_AUDIENCE, startHarness } from '../../broker/test/support/harness.ts';
 import {
   chainTokenProviders,
   createAuthorizedFetch,
+  discoverLoginAudience,
   fromBrokerWithAwsCredentials,
   fromToken,
   fromTokenFile,
@@ -170,11 +171,12 @@ describe('against a real broker', () => {
   });
   after(() => h.close());
 
-  it('the broker provider discovers the login audience and gets a token', async () => {
+  it('the broker provider gets a token with the configured login audience', async () => {
     const orders = h.identity('orders');
     const source = new TokenSource({
       provider: fromBrokerWithAwsCredentials({
         brokerUrl: h.brokerUrl,
+        loginAudience: LOGIN_AUDIENCE,
         credentials: {
           accessKeyId: orders.accessKeyId,
           secretAccessKey: orders.secretAccessKey,
@@ -195,11 +197,28 @@ describe('against a real broker', () => {
     assert.notEqual(other, a);
   });
 
+  it("a discovered login audience must be the broker's own origin (no relaying proofs)", async () => {
+    // This broker's login audience is https://broker.test, not its own origin: a client that
+    // trusted discovery could be made to sign proofs for another broker and hand them over.
+    const provider = fromBrokerWithAwsCredentials({
+      brokerUrl: h.brokerUrl,
+      credentials: { accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', secretAccessKey: 'x' },
+    });
+    await assert.rejects(provider('https://billing.example'), {
+      code: 'client.login_audience_mismatch',
+    });
+    assert.equal(
+      await discoverLoginAudience('http://127.0.0.1:1').catch((e) => e.code),
+      'client.broker_unreachable',
+    );
+  });
+
   it('the authorizing fetch attaches the token only for URLs with an audience', async () => {
     const alice = h.identity('alice');
     const source = new TokenSource({
       provider: fromBrokerWithAwsCredentials({
         brokerUrl: h.brokerUrl,
+        loginAudience: LOGIN_AUDIENCE,
         credentials: { accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey },
         endpoint: { kind: 'global' },
       }),

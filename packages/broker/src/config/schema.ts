@@ -70,6 +70,21 @@ export const brokerConfigSchema = z
       .default({ allowRoot: false, allowFederatedUsers: false, allowServiceLinkedRoles: false }),
     /** Login policy (IAM JSON): a file path or the document inline. Required outside dev mode. */
     loginPolicy: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    limits: z
+      .object({
+        /** Token requests per client IP per minute (0 = no limit). Checked before STS is called. */
+        tokenRequestsPerIpPerMinute: z.number().int().min(0).default(120),
+        /** Open connections at most; more are refused by the kernel backlog. */
+        maxConnections: z.number().int().min(16).default(4096),
+        /** A request (headers and body) must arrive within this time. Defeats slow-loris clients. */
+        requestTimeoutMs: z.number().int().min(1000).max(120_000).default(10_000),
+      })
+      .strict()
+      .default({
+        tokenRequestsPerIpPerMinute: 120,
+        maxConnections: 4096,
+        requestTimeoutMs: 10_000,
+      }),
     replay: z
       .object({ maxEntries: z.number().int().min(1000).default(1_000_000) })
       .strict()
@@ -94,9 +109,17 @@ export const brokerConfigSchema = z
         message: 'must be https:// outside dev mode',
       });
     }
+    if (config.dev && !isLoopback(config.listen.host)) {
+      // Dev mode lets any AWS principal anywhere log in; it must never face a network.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['listen', 'host'],
+        message: 'dev mode listens on loopback only',
+      });
+    }
     if (!config.dev && !config.sts.allowInsecureEndpoints) {
       for (const [host, url] of Object.entries(config.sts.endpointOverrides)) {
-        if (!url.startsWith('https://') || isLoopback(new URL(url).hostname)) {
+        if (!url.startsWith('https://') || isLocalTarget(new URL(url).hostname)) {
           ctx.addIssue({
             code: 'custom',
             path: ['sts', 'endpointOverrides', host],
@@ -111,6 +134,23 @@ export const brokerConfigSchema = z
 export type BrokerConfigInput = z.input<typeof brokerConfigSchema>;
 export type BrokerConfig = Readonly<z.output<typeof brokerConfigSchema>>;
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
+/** A loopback address or name, in any spelling URL parsing leaves (names, v4, v6, mapped v4). */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === '::1' ||
+    /^::ffff:(127\.|7f[0-9a-f]{2}:)/.test(host)
+  );
+}
+
+/** Loopback, or an unspecified address (0.0.0.0, ::) which a client connects to as this machine. */
+export function isLocalTarget(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return isLoopback(hostname) || ['0.0.0.0', '::', '::ffff:0.0.0.0', '::ffff:0:0'].includes(host);
 }

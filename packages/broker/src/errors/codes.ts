@@ -50,6 +50,11 @@ export const ERROR_CODES = {
   'request.too_large': spec(413, 'invalid_request', 'the request body is too large'),
   'request.malformed': spec(400, 'invalid_request', 'the request could not be parsed'),
   'request.invalid_audience': spec(400, 'invalid_target', 'audience is not a valid audience value'),
+  'request.rate_limited': spec(
+    429,
+    'temporarily_unavailable',
+    'too many token requests from this address; retry later',
+  ),
 
   // The presigned STS proof, checked before anything is sent to STS.
   'proof.too_large': spec(400, 'invalid_grant', 'the proof is larger than 8 KiB'),

@@ -20,6 +20,8 @@ const FORM_PARAMETERS = ['grant_type', 'subject_token', 'subject_token_type', 'a
 type FormParameter = (typeof FORM_PARAMETERS)[number];
 
 export interface TokenRouteDeps {
+  /** Token requests per client IP per minute; 0 = unlimited. */
+  readonly rateLimitPerMinute: number;
   readonly issuer: string;
   readonly ttlSeconds: number;
   readonly stsLogin: StsLogin;
@@ -36,7 +38,10 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
     (_request, body, done) => done(null, new URLSearchParams(body as string)),
   );
 
-  app.post('/v1/token', async (request, reply) => {
+  const config: { rateLimit?: { max: number; timeWindow: number } } = {};
+  if (deps.rateLimitPerMinute > 0)
+    config.rateLimit = { max: deps.rateLimitPerMinute, timeWindow: 60_000 };
+  app.post('/v1/token', { config }, async (request, reply) => {
     const stopTimer = deps.metrics.tokenDuration.startTimer();
     try {
       const token = await issue(request, deps);

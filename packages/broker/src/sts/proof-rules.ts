@@ -6,7 +6,7 @@ import type { ProofQuery } from './proof-query.ts';
 export const AUDIENCE_HEADER = 'x-rolegate-audience';
 export const SIGNED_HEADERS = `host;${AUDIENCE_HEADER}`;
 
-/** STS accepts a signature for about 15 minutes whatever X-Amz-Expires says; so do we, no longer. */
+/** STS accepts a signature for about 15 minutes whatever X-Amz-Expires says; we accept no longer. */
 export const MAX_PROOF_AGE_SECONDS = 15 * 60;
 
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
@@ -70,7 +70,10 @@ export function checkProofParameters(
   if (securityToken !== undefined && !SECURITY_TOKEN.test(securityToken)) {
     throw new BrokerError('proof.bad_security_token');
   }
-  if (nowSeconds - signedAt > MAX_PROOF_AGE_SECONDS) throw new BrokerError('proof.expired');
+  // STS accepts a signature for 15 minutes whatever X-Amz-Expires says; we also honour a shorter
+  // lifetime the signer asked for.
+  if (nowSeconds - signedAt > Math.min(MAX_PROOF_AGE_SECONDS, Number(expires)))
+    throw new BrokerError('proof.expired');
   if (signedAt - nowSeconds > maxFutureSkewSeconds) throw new BrokerError('proof.not_yet_valid');
 
   return { credential: scope, signedAt, amzDate, expires, signature, securityToken };

@@ -2,6 +2,8 @@
 // `<Arn>` anywhere in an error body into a full bypass; here the answer must have exactly AWS's
 // JSON success shape, with no duplicate keys, no extra members and the right content type.
 import { type JsonValue, parseJsonStrict } from '@rolegate/policy';
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
+import type { SdkError } from '@smithy/types';
 import { BrokerError } from '../errors/broker-error.ts';
 
 export interface CallerIdentity {
@@ -55,8 +57,21 @@ export function readStsAnswer(answer: RawAnswer): CallerIdentity {
 
 function errorAnswer(answer: RawAnswer): BrokerError {
   const code = errorCode(answer.body);
-  if (code === 'Throttling' || code === 'ThrottlingException' || answer.status === 429) {
+  // The AWS SDK's own lists decide what is throttling (Throttling is an HTTP 400!) and what is
+  // transient, so "try again later" is never reported as bad credentials.
+  const sdkError: SdkError = Object.assign(new Error(code ?? 'Unknown'), {
+    name: code ?? 'Unknown',
+    $metadata: { httpStatusCode: answer.status },
+    $fault: answer.status >= 500 ? ('server' as const) : ('client' as const),
+    cause: undefined,
+  });
+  if (answer.status === 429 || isThrottlingError(sdkError)) {
     return new BrokerError('sts.throttled', `STS ${answer.status} ${code ?? ''}`, {
+      retryAfterSeconds: retryAfter(answer.retryAfter),
+    });
+  }
+  if (code && isTransientError(sdkError)) {
+    return new BrokerError('sts.unavailable', `STS ${answer.status} ${code}`, {
       retryAfterSeconds: retryAfter(answer.retryAfter),
     });
   }

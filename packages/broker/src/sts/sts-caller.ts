@@ -1,6 +1,7 @@
 // Sends the rebuilt GetCallerIdentity request and returns STS's raw answer. Deliberately plain:
 // no redirects (a 3xx is an answer, judged as a failure), no proxy from the environment, a connect
 // timeout, a total deadline, one retry with jitter on network errors and 5xx, a body cap.
+import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import { BrokerError } from '../errors/broker-error.ts';
 import type { OutboundRequest } from './outbound-request.ts';
@@ -18,20 +19,28 @@ export interface StsCallerOptions {
 
 export class StsCaller {
   readonly #options: StsCallerOptions;
+  /** Real STS endpoints: the system trust store only. */
   readonly #agent: Agent;
+  /** Overridden endpoints: the system trust store plus the configured CA (Node's `ca` replaces, so we add). */
+  readonly #overrideAgent: Agent;
 
   constructor(options: StsCallerOptions) {
     this.#options = options;
-    this.#agent = new Agent({
-      connect: { timeout: options.connectTimeoutMs, ...(options.ca ? { ca: options.ca } : {}) },
-      keepAliveTimeout: 10_000,
-      connections: 64,
-    });
+    const agent = (ca?: string[]) =>
+      new Agent({
+        connect: { timeout: options.connectTimeoutMs, ...(ca ? { ca } : {}) },
+        keepAliveTimeout: 10_000,
+        connections: 64,
+      });
+    this.#agent = agent();
+    this.#overrideAgent = options.ca ? agent([...rootCertificates, options.ca]) : this.#agent;
   }
 
-  targetFor(host: string): string {
+  targetFor(host: string): { origin: string; dispatcher: Agent } {
     const override = this.#options.overrides[host] ?? this.#options.overrides['*'];
-    return override ? override.replace(/\/+$/, '') : `https://${host}`;
+    return override
+      ? { origin: override.replace(/\/+$/, ''), dispatcher: this.#overrideAgent }
+      : { origin: `https://${host}`, dispatcher: this.#agent };
   }
 
   async call(outbound: OutboundRequest): Promise<RawAnswer> {
@@ -49,6 +58,7 @@ export class StsCaller {
 
   async close(): Promise<void> {
     await this.#agent.close();
+    if (this.#overrideAgent !== this.#agent) await this.#overrideAgent.close();
   }
 
   async #attempt(
@@ -58,12 +68,12 @@ export class StsCaller {
     const remaining = deadline - Date.now();
     if (remaining <= 0)
       throw new BrokerError('sts.timeout', 'deadline passed', { retryAfterSeconds: 1 });
-    const origin = this.targetFor(outbound.headers.host!);
+    const { origin, dispatcher } = this.targetFor(outbound.headers.host!);
     try {
       const response = await request(origin + outbound.path, {
         method: 'GET',
         headers: outbound.headers,
-        dispatcher: this.#agent,
+        dispatcher,
         signal: AbortSignal.timeout(remaining),
         headersTimeout: remaining,
         bodyTimeout: remaining,

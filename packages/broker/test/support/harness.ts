@@ -62,6 +62,8 @@ export async function startHarness(
       dev: true,
       stateDir,
       listen: { host: '127.0.0.1', port: 0 },
+      // Every test client is 127.0.0.1: the per-IP limit is tested on its own (abuse.test.ts).
+      limits: { tokenRequestsPerIpPerMinute: 0 },
       ...config,
       sts: { endpointOverrides: { '*': sts.url }, timeoutMs: 1500, ...config.sts },
     }),

@@ -18,7 +18,13 @@ export function decodeProof(proof: string): string {
 }
 
 export async function validProofUrl(
-  options: { host?: string; region?: string; now?: Date; sessionToken?: string } = {},
+  options: {
+    host?: string;
+    region?: string;
+    now?: Date;
+    sessionToken?: string;
+    expires?: number;
+  } = {},
 ): Promise<string> {
   const proof = await createStsProof({
     audience: AUDIENCE,
@@ -28,6 +34,7 @@ export async function validProofUrl(
       region: options.region ?? 'us-east-1',
     },
     now: options.now,
+    expiresInSeconds: options.expires ?? 900,
   });
   return decodeProof(proof);
 }

@@ -5,20 +5,24 @@ import type { TokenSource } from './token-source.ts';
 
 export interface AuthorizedFetchOptions {
   readonly tokenSource: TokenSource;
-  /** The audience for a request URL, or undefined to send it without a token. */
-  readonly audienceFor: string | ((url: URL) => string | undefined);
+  /**
+   * The audience for a request URL, or undefined to send it without a token: a function, or a map
+   * from origin (`https://billing.example.com`) to audience. There is deliberately no "one audience
+   * for every URL": a token must not leak to hosts it was not minted for.
+   */
+  readonly audienceFor: ((url: URL) => string | undefined) | Readonly<Record<string, string>>;
   readonly fetch?: typeof fetch;
 }
 
 export function createAuthorizedFetch(options: AuthorizedFetchOptions): typeof fetch {
   const base = options.fetch ?? fetch;
+  const option = options.audienceFor;
+  if (typeof option !== 'function' && (typeof option !== 'object' || option === null)) {
+    throw new TypeError('audienceFor must be a function or a map from origin to audience');
+  }
+  const byOrigin = typeof option === 'function' ? undefined : new Map(Object.entries(option));
   const audienceFor =
-    typeof options.audienceFor === 'function'
-      ? options.audienceFor
-      : (() => {
-          const fixed = options.audienceFor as string;
-          return () => fixed;
-        })();
+    typeof option === 'function' ? option : (url: URL) => byOrigin!.get(url.origin);
   if (typeof options.tokenSource?.getToken !== 'function')
     throw new TypeError('tokenSource is required');
 

@@ -1,6 +1,7 @@
 // The token providers: a token given explicitly, a token file kept fresh by something else (a
 // sidecar, `rolegate exec --token-file`), and the broker through the caller's AWS credentials.
 import { readFile } from 'node:fs/promises';
+import { checkBrokerUrl } from '../broker-url.ts';
 import type { CredentialSource } from '../credentials.ts';
 import { RolegateClientError } from '../errors.ts';
 import type { StsEndpoint, StsEndpointChoice } from '../sts-endpoint.ts';
@@ -72,12 +73,18 @@ export function fromBrokerWithAwsCredentials(options: BrokerProviderOptions = {}
   };
 }
 
-/** The broker names its login audience in its OIDC discovery document. */
+/**
+ * The broker names its login audience in its discovery document. Because the proof we sign is
+ * bound to that audience, trusting it blindly would let a hostile "broker" hand us another
+ * broker's audience and relay our proof there. So a discovered audience is accepted only when it
+ * is a URL on the same origin as the broker we asked; any other login audience must be configured.
+ */
 export async function discoverLoginAudience(
   brokerUrl: string,
   doFetch: typeof fetch = fetch,
 ): Promise<string> {
-  const url = new URL('/.well-known/openid-configuration', brokerUrl);
+  const broker = checkBrokerUrl(brokerUrl);
+  const url = new URL('/.well-known/openid-configuration', broker);
   let doc: { rolegate_login_audience?: unknown };
   try {
     const response = await doFetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
@@ -90,13 +97,28 @@ export async function discoverLoginAudience(
       { cause },
     );
   }
-  if (typeof doc.rolegate_login_audience !== 'string') {
+  const audience = doc.rolegate_login_audience;
+  if (typeof audience !== 'string') {
     throw new RolegateClientError(
       'client.broker_bad_response',
       `${url} names no rolegate_login_audience`,
     );
   }
-  return doc.rolegate_login_audience;
+  if (!sameOrigin(audience, broker)) {
+    throw new RolegateClientError(
+      'client.login_audience_mismatch',
+      `${broker.origin} names the login audience ${JSON.stringify(audience)}, which is not its own origin; configure the login audience explicitly if you trust it`,
+    );
+  }
+  return audience;
+}
+
+function sameOrigin(value: string, broker: URL): boolean {
+  try {
+    return new URL(value).origin === broker.origin;
+  } catch {
+    return false;
+  }
 }
 
 function issued(token: string): IssuedToken {
