@@ -16,7 +16,8 @@ import { sendOAuthError } from './http/oauth-error.ts';
 import { registerOpsRoutes } from './http/ops-routes.ts';
 import { registerTokenRoute } from './http/token-route.ts';
 import { LoginPolicy } from './identity/login-policy.ts';
-import { LocalKeyRing } from './keys/local-keyring.ts';
+import type { KeyRing } from './keys/key-ring.ts';
+import { KeyRingHolder } from './keys/key-ring-holder.ts';
 import { MemoryReplayCache, type ReplayCache } from './replay/replay-cache.ts';
 import { buildStsAllowList } from './sts/endpoints.ts';
 import { StsCaller } from './sts/sts-caller.ts';
@@ -36,6 +37,8 @@ export interface Broker {
   readonly config: BrokerConfig;
   readonly loginAudience: string;
   readonly logger: Logger;
+  /** The signing keys; `keys.reload()` re-reads keyring.json (also done on change and SIGHUP). */
+  readonly keys: KeyRingHolder;
   /** Listens on config.listen (or the given port) and returns the base URL. */
   listen(port?: number): Promise<string>;
   close(): Promise<void>;
@@ -50,11 +53,15 @@ export async function createBroker(
   const loginAudience = config.loginAudience ?? config.issuer;
   warnAboutLooseSettings(config, logger);
 
-  const keyRing = await LocalKeyRing.loadOrCreate(
-    join(config.stateDir, 'keys'),
-    config.tokens.algorithm,
-  );
-  await selfTest(keyRing);
+  const keys = await KeyRingHolder.open({
+    dir: join(config.stateDir, 'keys'),
+    alg: config.tokens.algorithm,
+    selfTest,
+    logger,
+  });
+  keys.watch();
+  // Tokens signed by a retiring key stay verifiable for their lifetime plus verifiers' leeway.
+  const retainSeconds = config.tokens.ttlSeconds + 300;
   const loginPolicy = LoginPolicy.load(config.loginPolicy);
   const replay =
     options.replayCache ?? new MemoryReplayCache({ maxEntries: config.replay.maxEntries, now });
@@ -128,14 +135,18 @@ export async function createBroker(
   );
 
   registerOpsRoutes(app, { metrics, isReady: () => true });
-  registerDiscoveryRoutes(app, { issuer: config.issuer, loginAudience, keyRing: () => keyRing });
+  registerDiscoveryRoutes(app, {
+    issuer: config.issuer,
+    loginAudience,
+    publishedKeys: () => keys.current.published(now(), retainSeconds),
+  });
   registerTokenRoute(app, {
     rateLimitPerMinute: config.limits.tokenRequestsPerIpPerMinute,
     issuer: config.issuer,
     ttlSeconds: config.tokens.ttlSeconds,
     stsLogin,
     loginPolicy,
-    keyRing: () => keyRing,
+    keyRing: () => keys.current,
     metrics,
     now,
   });
@@ -150,7 +161,9 @@ export async function createBroker(
       const address = await app.listen({ host: config.listen.host, port });
       return address;
     },
+    keys,
     async close() {
+      keys.close();
       await app.close();
       await caller.close();
       await replay.close();
@@ -174,7 +187,7 @@ function fromFastifyError(error: FastifyError): BrokerError {
 }
 
 /** Refuse to start with a key that cannot sign: better no broker than one that fails every login. */
-async function selfTest(ring: LocalKeyRing): Promise<void> {
+async function selfTest(ring: KeyRing): Promise<void> {
   const key = ring.active;
   await signToken(
     buildClaims({

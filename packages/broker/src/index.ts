@@ -13,7 +13,17 @@ export { REDACTED_PATHS } from './http/logger.ts';
 export { JWT_TOKEN_TYPE, STS_PROOF_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './http/token-route.ts';
 export type { PrincipalType } from './identity/arn.ts';
 export type { AwsPrincipal } from './identity/principal.ts';
-export { LocalKeyRing } from './keys/local-keyring.ts';
+export { SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/algorithms.ts';
+export { createKeyFile, KeyRing, type RingKey } from './keys/key-ring.ts';
+export { KeyRingHolder } from './keys/key-ring-holder.ts';
+export { addStandby, KeyRingEditError, promote, retire, revoke } from './keys/ring-edits.ts';
+export {
+  KEY_STATUSES,
+  type KeyStatus,
+  type RingFile,
+  readRingFile,
+  writeRingFile,
+} from './keys/ring-file.ts';
 export { MemoryReplayCache, type ReplayCache } from './replay/replay-cache.ts';
 export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
 export { PARTITIONS, type Partition } from './sts/partitions.ts';

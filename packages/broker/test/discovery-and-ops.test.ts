@@ -46,11 +46,11 @@ describe('discovery', () => {
         keys: { kid: string }[];
       }
     ).keys.map((k) => k.kid);
-    const { LocalKeyRing } = await import('../src/keys/local-keyring.ts');
+    const { KeyRing } = await import('../src/keys/key-ring.ts');
     const stateDir = h.broker.config.stateDir;
-    const ring = await LocalKeyRing.loadOrCreate(`${stateDir}/keys`, 'ES256');
+    const ring = await KeyRing.load(`${stateDir}/keys`, 'ES256');
     assert.deepEqual(
-      ring.published.map((k) => k.kid),
+      ring.keys.map((k) => k.kid),
       kidsBefore,
     );
   });

@@ -4,6 +4,7 @@ import { registerBrokerCommand } from './commands/broker.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDevCommand } from './commands/dev.ts';
 import { registerExecCommand } from './commands/exec.ts';
+import { registerKeysCommand } from './commands/keys.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerProofCommand } from './commands/proof.ts';
 import { registerTokenCommand } from './commands/token.ts';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerTokenCommand(program);
   registerProofCommand(program);
   registerExecCommand(program);
+  registerKeysCommand(program);
   registerPolicyCommand(program);
   return program;
 }

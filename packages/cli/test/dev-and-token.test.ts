@@ -142,6 +142,59 @@ describe('rolegate dev', () => {
   });
 });
 
+describe('rolegate keys', () => {
+  it('add, promote and revoke rotate the running broker without a restart', async () => {
+    const brokerState = join(stateDir, 'broker');
+    const list = async () =>
+      (await runCli(['keys', '--state-dir', brokerState, 'list'])).stdout.trim().split('\n');
+    assert.equal((await list()).length, 2);
+    const added = await runCli(['keys', '--state-dir', brokerState, 'add', '--alg', 'RS256']);
+    assert.equal(added.code, 0, added.stderr);
+    const newKid = /added standby key ([A-Za-z0-9_-]{43})/.exec(added.stdout)![1]!;
+    const oldKid = (await list()).find((l) => l.startsWith('active'))!.split(/\s+/)[1]!;
+    const promoted = await runCli(['keys', '--state-dir', brokerState, 'promote', '--', newKid]);
+    assert.equal(promoted.code, 0, promoted.stderr);
+    assert.match((await list()).join('\n'), new RegExp(`retiring\\s+${oldKid}`));
+
+    // The broker follows keyring.json: poll (bounded) until new tokens carry the new kid.
+    let kid: string | undefined;
+    for (let i = 0; i < 40 && kid !== newKid; i++) {
+      const res = await runCli([
+        'token',
+        '--dev-identity',
+        'alice',
+        '--audience',
+        'https://billing.example',
+        '--state-dir',
+        stateDir,
+      ]);
+      kid = JSON.parse(Buffer.from(res.stdout.split('.')[0]!, 'base64url').toString()).kid;
+      if (kid !== newKid) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(kid, newKid);
+
+    const refused = await runCli(['keys', '--state-dir', brokerState, 'revoke', '--', newKid]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /keys\.invalid_transition/);
+    assert.equal((await runCli(['keys', '--state-dir', brokerState, 'revoke', '--', oldKid])).code, 0);
+    const jwks = (await (await fetch(description.broker.jwksUrl)).json()) as {
+      keys: { kid: string }[];
+    };
+    for (let i = 0; i < 40; i++) {
+      const now = (await (await fetch(description.broker.jwksUrl)).json()) as {
+        keys: { kid: string }[];
+      };
+      if (!now.keys.some((k) => k.kid === oldKid)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const final = (await (await fetch(description.broker.jwksUrl)).json()) as {
+      keys: { kid: string }[];
+    };
+    assert.ok(jwks.keys.length >= 2);
+    assert.ok(!final.keys.some((k) => k.kid === oldKid), 'revoked key withdrawn');
+  });
+});
+
 describe('rolegate exec', () => {
   it('runs the command with ROLEGATE_TOKEN and a fresh token file, and passes its exit code on', async () => {
     const tokenFile = join(stateDir, 'exec-token');

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BrokerError } from '../errors/broker-error.ts';
 import type { LoginPolicy } from '../identity/login-policy.ts';
-import type { LocalKeyRing } from '../keys/local-keyring.ts';
+import type { KeyRing } from '../keys/key-ring.ts';
 import type { StsLogin } from '../sts/sts-login.ts';
 import { buildClaims } from '../token/claims.ts';
 import { signToken } from '../token/sign-token.ts';
@@ -26,7 +26,7 @@ export interface TokenRouteDeps {
   readonly ttlSeconds: number;
   readonly stsLogin: StsLogin;
   readonly loginPolicy: LoginPolicy;
-  readonly keyRing: () => LocalKeyRing;
+  readonly keyRing: () => KeyRing;
   readonly metrics: BrokerMetrics;
   readonly now: () => number;
 }
