@@ -1,6 +1,6 @@
 // keyring.json: which keys exist and what each may do. Read strictly, written atomically (write
 // then rename), so a broker reloading it never sees half a file.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -47,7 +47,8 @@ export function readRingFile(dir: string): RingFile {
 export function writeRingFile(dir: string, ring: RingFile): void {
   checkRing(ring);
   const tmp = join(dir, `${RING_FILE}.${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(ring, null, 2)}\n`, { mode: 0o600 });
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, `${JSON.stringify(ring, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   renameSync(tmp, join(dir, RING_FILE));
 }
 

@@ -2,7 +2,7 @@
 // --token-file, the token is also written there (mode 0600) and rewritten ahead of expiry for as
 // long as CMD runs, so long-lived programs can re-read it.
 import { spawn } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fromBrokerWithAwsCredentials, TokenSource } from '@rolegate/client';
 import type { Command } from 'commander';
 import { CliError } from '../lib/errors.ts';
@@ -83,6 +83,9 @@ export function registerExecCommand(program: Command): void {
 
 function writeAtomically(path: string, token: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${token}\n`, { mode: 0o600 });
+  // O_EXCL: in a shared folder such as /tmp, a planted symlink at the temporary name must not make
+  // us write the token through it.
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, `${token}\n`, { mode: 0o600, flag: 'wx' });
   renameSync(tmp, path);
 }
