@@ -176,7 +176,10 @@ describe('rolegate keys', () => {
     const refused = await runCli(['keys', '--state-dir', brokerState, 'revoke', '--', newKid]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /keys\.invalid_transition/);
-    assert.equal((await runCli(['keys', '--state-dir', brokerState, 'revoke', '--', oldKid])).code, 0);
+    assert.equal(
+      (await runCli(['keys', '--state-dir', brokerState, 'revoke', '--', oldKid])).code,
+      0,
+    );
     const jwks = (await (await fetch(description.broker.jwksUrl)).json()) as {
       keys: { kid: string }[];
     };

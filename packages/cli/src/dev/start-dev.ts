@@ -1,6 +1,6 @@
 // `rolegate dev`: the STS emulator (HTTPS, with its own CA) and a broker in dev mode, on loopback,
 // with state kept in one folder so keys and identities survive restarts.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type Broker, createBroker, parseBrokerConfig } from '@rolegate/broker';
@@ -66,6 +66,8 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
     writeFileSync(devJsonPath(stateDir), `${JSON.stringify(description, null, 2)}\n`, {
       mode: 0o600,
     });
+    // dev.json holds the dev identities' secrets: owner only, even if an older file was wider.
+    chmodSync(devJsonPath(stateDir), 0o600);
     return {
       description,
       broker,
