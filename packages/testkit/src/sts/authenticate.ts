@@ -2,7 +2,8 @@
 // parameters, check algorithm, date and credential scope, the ±15 minute window, the access key
 // and session token, then recompute the signature over the request as received. X-Amz-Expires is
 // deliberately not checked: STS accepts a presigned GetCallerIdentity for ~15 minutes whatever it
-// says.
+// says. The KMS emulator reuses it with `service: 'kms'` and maps the STS error codes to its own
+// (the AWS authentication layer words its messages the same for every service).
 import { createHash } from 'node:crypto';
 import { type AuthParams, parseAuth } from './auth-params.ts';
 import type { StsIdentity } from './identity.ts';
@@ -10,10 +11,18 @@ import { headerValue, type ReceivedRequest } from './received.ts';
 import { constantTimeEqual, expectedSignature, formatAmzDate, parseAmzDate } from './sigv4.ts';
 import { incomplete, invalidToken, MESSAGES, StsError, signatureMismatch } from './sts-error.ts';
 
-export interface AuthContext {
+/** What authentication needs of a caller's credential; an StsIdentity is one. */
+export type SigningCredential = Pick<
+  StsIdentity,
+  'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'sessionExpiration'
+>;
+
+export interface AuthContext<T extends SigningCredential = StsIdentity> {
   /** The signing region of the (already validated) Host the request was sent to. */
   region: string;
-  identityFor(accessKeyId: string): StsIdentity | undefined;
+  /** The signing service name the credential scope must carry. Default `sts`. */
+  service?: string;
+  identityFor(accessKeyId: string): T | undefined;
   now: Date;
 }
 
@@ -22,11 +31,11 @@ const SERVICE = 'sts';
 const TERMINATOR = 'aws4_request';
 const WINDOW_MS = 15 * 60 * 1000;
 
-export async function authenticate(
+export async function authenticate<T extends SigningCredential = StsIdentity>(
   req: ReceivedRequest,
   query: URLSearchParams,
-  ctx: AuthContext,
-): Promise<StsIdentity> {
+  ctx: AuthContext<T>,
+): Promise<T> {
   const auth = parseAuth(req, query);
   if (auth.algorithm !== ALGORITHM) {
     throw incomplete(`Unsupported AWS 'algorithm': '${auth.algorithm}'`);
@@ -38,7 +47,7 @@ export async function authenticate(
         'See http://en.wikipedia.org/wiki/ISO_8601',
     );
   }
-  checkScope(auth, ctx.region);
+  checkScope(auth, ctx.region, ctx.service ?? SERVICE);
   checkWindow(auth.amzDate, signedAt, ctx.now);
   const identity = ctx.identityFor(auth.scope.accessKeyId);
   if (!identity) throw invalidToken();
@@ -68,7 +77,7 @@ export async function authenticate(
   return identity;
 }
 
-function checkScope({ scope, amzDate }: AuthParams, region: string): void {
+function checkScope({ scope, amzDate }: AuthParams, region: string, service: string): void {
   if (scope.date !== amzDate.slice(0, 8)) {
     throw new StsError(
       'SignatureDoesNotMatch',
@@ -82,10 +91,10 @@ function checkScope({ scope, amzDate }: AuthParams, region: string): void {
       `Credential should be scoped to a valid region, not '${scope.region}'. `,
     );
   }
-  if (scope.service !== SERVICE) {
+  if (scope.service !== service) {
     throw new StsError(
       'SignatureDoesNotMatch',
-      `Credential should be scoped to correct service: '${SERVICE}'. `,
+      `Credential should be scoped to correct service: '${service}'. `,
     );
   }
   if (scope.terminator !== TERMINATOR) {
@@ -115,7 +124,11 @@ function checkWindow(amzDate: string, signedAt: Date, now: Date): void {
   }
 }
 
-function checkSessionToken(identity: StsIdentity, token: string | undefined, now: Date): void {
+function checkSessionToken(
+  identity: SigningCredential,
+  token: string | undefined,
+  now: Date,
+): void {
   if (identity.sessionToken === undefined) {
     // A long-term key sent with some session token: STS cannot match the two.
     if (token !== undefined) throw invalidToken();
