@@ -33,17 +33,20 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// Tests mostly wait on loopback sockets, so a few files at a time keeps 2 cores busy.
+// Tests mostly wait on loopback sockets, so a few files at a time keeps 2 cores busy. A test
+// that hangs fails after two minutes, and a file whose tests are done exits even if something
+// (a forgotten server or watcher) still holds its event loop: CI reports, never stalls.
 const concurrency = process.env.ROLEGATE_TEST_CONCURRENCY ?? '3';
-const reporter = process.env.CI ? 'spec' : 'spec';
 const child = spawn(
   process.execPath,
   [
     '--import',
     'tsx',
     '--test',
+    '--test-timeout=120000',
+    '--test-force-exit',
     `--test-concurrency=${concurrency}`,
-    `--test-reporter=${reporter}`,
+    '--test-reporter=spec',
     ...files,
   ],
   { stdio: 'inherit', cwd: root },

@@ -59,7 +59,6 @@ export async function createBroker(
     selfTest,
     logger,
   });
-  keys.watch();
   // Tokens signed by a retiring key stay verifiable for their lifetime plus verifiers' leeway.
   const retainSeconds = config.tokens.ttlSeconds + 300;
   const loginPolicy = LoginPolicy.load(config.loginPolicy);
@@ -151,6 +150,9 @@ export async function createBroker(
     now,
   });
   await app.ready();
+  // Only now, when nothing else can fail: a watcher left open by a failed start would keep the
+  // process alive.
+  keys.watch();
 
   return {
     app,
