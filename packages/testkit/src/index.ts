@@ -4,6 +4,16 @@ export type { IssuedCert, ServerCertOptions, TestCa, TestCaOptions } from './ca/
 export { createTestCa, issueServerCert } from './ca/index.ts';
 export type { TestkitErrorCode } from './errors.ts';
 export { TestkitError } from './errors.ts';
+export type { KmsCredential } from './kms/auth.ts';
+export type { KmsEmulator, KmsEmulatorOptions } from './kms/emulator.ts';
+export { startKmsEmulator } from './kms/emulator.ts';
+export type { KmsFaults } from './kms/faults.ts';
+export type { KmsKeyInfo, KmsKeyOptions, KmsKeySeed } from './kms/key-admin.ts';
+export type { KmsKeySpec, KmsSigningAlgorithm } from './kms/key-specs.ts';
+export type { KmsKeyState, SignDenial } from './kms/key-store.ts';
+export type { KmsErrorCode } from './kms/kms-error.ts';
+export { KMS_ERRORS } from './kms/kms-error.ts';
+export type { KmsOperation } from './kms/service.ts';
 export { createDevIdentities, DEFAULT_DEV_ACCOUNT } from './sts/dev-identities.ts';
 export type { RecordedRequest, StsEmulator, StsEmulatorOptions } from './sts/emulator.ts';
 export { startStsEmulator } from './sts/emulator.ts';
