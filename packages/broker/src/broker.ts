@@ -18,6 +18,7 @@ import { registerTokenRoute } from './http/token-route.ts';
 import { LoginPolicy } from './identity/login-policy.ts';
 import type { KeyRing } from './keys/key-ring.ts';
 import { KeyRingHolder } from './keys/key-ring-holder.ts';
+import { type KmsClientFactory, KmsKeySource } from './keys/kms-signer.ts';
 import { MemoryReplayCache, type ReplayCache } from './replay/replay-cache.ts';
 import { buildStsAllowList } from './sts/endpoints.ts';
 import { StsCaller } from './sts/sts-caller.ts';
@@ -30,6 +31,11 @@ export interface BrokerOptions {
   readonly replayCache?: ReplayCache;
   /** Clock in ms, for tests. */
   readonly now?: () => number;
+  /**
+   * Makes the KMS client for the KMS keys the ring names (region and endpoint come from the ring
+   * entry). Default: the SDK's default credential chain with the broker's retry and timeouts.
+   */
+  readonly kmsClientFactory?: KmsClientFactory;
 }
 
 export interface Broker {
@@ -53,11 +59,17 @@ export async function createBroker(
   const loginAudience = config.loginAudience ?? config.issuer;
   warnAboutLooseSettings(config, logger);
 
+  const kms = new KmsKeySource(options.kmsClientFactory);
   const keys = await KeyRingHolder.open({
     dir: join(config.stateDir, 'keys'),
     alg: config.tokens.algorithm,
     selfTest,
     logger,
+    kms,
+  }).catch((error: unknown) => {
+    // A broker that refuses to start must not leave KMS connections open.
+    kms.close();
+    throw error;
   });
   // Tokens signed by a retiring key stay verifiable for their lifetime plus verifiers' leeway.
   const retainSeconds = config.tokens.ttlSeconds + 300;
@@ -166,6 +178,7 @@ export async function createBroker(
     keys,
     async close() {
       keys.close();
+      kms.close();
       await app.close();
       await caller.close();
       await replay.close();

@@ -111,6 +111,8 @@ async function issue(request: FastifyRequest, deps: TokenRouteDeps): Promise<str
   try {
     return await signToken(claims, key);
   } catch (cause) {
+    // The KMS signer already says why, with its own Retry-After.
+    if (cause instanceof BrokerError && cause.code === 'broker.signing_unavailable') throw cause;
     throw new BrokerError('broker.signing_unavailable', (cause as Error).message, {
       retryAfterSeconds: 1,
       cause,

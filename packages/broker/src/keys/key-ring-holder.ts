@@ -6,6 +6,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import type { Logger } from 'pino';
 import type { SigningAlgorithm } from './algorithms.ts';
 import { KeyRing } from './key-ring.ts';
+import type { KmsKeySource } from './kms-signer.ts';
 
 export class KeyRingHolder {
   #current: KeyRing;
@@ -19,6 +20,7 @@ export class KeyRingHolder {
     private readonly alg: SigningAlgorithm,
     private readonly selfTest: (ring: KeyRing) => Promise<void>,
     private readonly logger: Logger,
+    private readonly kms: KmsKeySource | undefined,
     ring: KeyRing,
   ) {
     this.#current = ring;
@@ -29,10 +31,19 @@ export class KeyRingHolder {
     alg: SigningAlgorithm;
     selfTest: (ring: KeyRing) => Promise<void>;
     logger: Logger;
+    /** Where KMS keys named by the ring are reached. */
+    kms?: KmsKeySource;
   }): Promise<KeyRingHolder> {
-    const ring = await KeyRing.load(options.dir, options.alg);
+    const ring = await KeyRing.load(options.dir, options.alg, options.kms);
     await options.selfTest(ring);
-    return new KeyRingHolder(options.dir, options.alg, options.selfTest, options.logger, ring);
+    return new KeyRingHolder(
+      options.dir,
+      options.alg,
+      options.selfTest,
+      options.logger,
+      options.kms,
+      ring,
+    );
   }
 
   get current(): KeyRing {
@@ -54,7 +65,7 @@ export class KeyRingHolder {
   reload(reason: string): Promise<boolean> {
     this.#reloading = this.#reloading.then(async () => {
       try {
-        const ring = await KeyRing.load(this.dir, this.alg);
+        const ring = await KeyRing.load(this.dir, this.alg, this.kms);
         await this.selfTest(ring);
         const before = this.#current.active.kid;
         this.#current = ring;

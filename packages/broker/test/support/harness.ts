@@ -10,7 +10,7 @@ import {
   type StsIdentity,
   startStsEmulator,
 } from '@rolegate/testkit';
-import { type Broker, createBroker } from '../../src/broker.ts';
+import { type Broker, type BrokerOptions, createBroker } from '../../src/broker.ts';
 import { parseBrokerConfig } from '../../src/config/load-config.ts';
 import type { BrokerConfigInput } from '../../src/config/schema.ts';
 import { createLogger } from '../../src/http/logger.ts';
@@ -43,7 +43,7 @@ export interface TokenResponse {
 
 export async function startHarness(
   config: Partial<BrokerConfigInput> = {},
-  options: { replayCache?: ReplayCache } = {},
+  options: { replayCache?: ReplayCache; kmsClientFactory?: BrokerOptions['kmsClientFactory'] } = {},
 ): Promise<Harness> {
   const identities = createDevIdentities();
   const sts = await startStsEmulator({ identities });
