@@ -9,7 +9,12 @@
 // source IP from `req.ip` and TLS from `req.secure`, so Express's `trust proxy` setting applies.
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createGuard, type GuardOptions, type RolegateAuth } from './http/guard.ts';
+import {
+  createGuard,
+  type GuardOptions,
+  type GuardOutcome,
+  type RolegateAuth,
+} from './http/guard.ts';
 import { nodeRequestInfo, sendNodeRefusal } from './node.ts';
 
 export type { GuardOptions, RolegateAuth } from './http/guard.ts';
@@ -40,11 +45,20 @@ export function rolegateExpress(options: GuardOptions): RequestHandler {
       sourceIp: req.ip ?? req.socket.remoteAddress,
       secure: req.secure,
     });
-    guard(req.headers.authorization, info).then((outcome) => {
+    const carryOn = (outcome: GuardOutcome): void => {
       if (outcome.ok) {
         req.rolegate = outcome.auth;
         next();
       } else sendNodeRefusal(res, outcome.refusal);
-    }, next);
+    };
+    let outcome: GuardOutcome | Promise<GuardOutcome>;
+    try {
+      outcome = guard(req.headers.authorization, info);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    if (outcome instanceof Promise) outcome.then(carryOn, next);
+    else carryOn(outcome);
   };
 }

@@ -72,6 +72,20 @@ describe('remote JWKS', () => {
     assert.equal(server.fetches, 1);
   });
 
+  it('verifyNow answers synchronously once the key is held, with a promise before', async () => {
+    const { verifier } = setup([a, b]);
+    const first = verifier.verifyNow(await token(a));
+    assert.ok(first instanceof Promise, 'nothing held yet: the key set must be fetched');
+    assert.equal((await first).arn, rolegateClaims().sub);
+    const second = verifier.verifyNow(await signed(b, rolegateClaims({ jti: 'sync' })));
+    assert.ok(!(second instanceof Promise), 'the key is held: no promise, not even a microtask');
+    assert.equal(second.arn, rolegateClaims().sub);
+    // A bad token is refused synchronously too (a throw, not a rejected promise).
+    const forged = `${(await token(a)).slice(0, -4)}AAAA`;
+    assert.throws(() => verifier.verifyNow(forged), { code: 'token.bad_signature' });
+    assert.equal(server.fetches, 1);
+  });
+
   it('shares one fetch between concurrent first requests', async () => {
     const { verifier } = setup([a]);
     const t = await token(a);
