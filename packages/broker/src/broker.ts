@@ -62,7 +62,7 @@ export async function createBroker(
   const kms = new KmsKeySource(options.kmsClientFactory);
   const keys = await KeyRingHolder.open({
     dir: join(config.stateDir, 'keys'),
-    alg: config.tokens.algorithm,
+    seed: { algorithm: config.tokens.algorithm, kms: config.keys.kms },
     selfTest,
     logger,
     kms,

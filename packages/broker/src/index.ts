@@ -12,10 +12,22 @@ export { DISCOVERY_PATH, JWKS_PATH } from './http/discovery-routes.ts';
 export { REDACTED_PATHS } from './http/logger.ts';
 export { JWT_TOKEN_TYPE, STS_PROOF_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './http/token-route.ts';
 export type { PrincipalType } from './identity/arn.ts';
-export type { AwsPrincipal } from './identity/principal.ts';
+export type { AwsPrincipal, PrincipalRules } from './identity/principal.ts';
 export { SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/algorithms.ts';
-export { createKeyFile, KeyRing, type RingKey } from './keys/key-ring.ts';
+export {
+  createKeyFile,
+  describeKmsKey,
+  KeyRing,
+  type KmsSeed,
+  type RingKey,
+  type RingSeed,
+} from './keys/key-ring.ts';
 export { KeyRingHolder } from './keys/key-ring-holder.ts';
+export {
+  defaultKmsClientConfig,
+  type KmsClientFactory,
+  KmsKeySource,
+} from './keys/kms-signer.ts';
 export { addStandby, KeyRingEditError, promote, retire, revoke } from './keys/ring-edits.ts';
 export {
   KEY_STATUSES,
@@ -27,5 +39,7 @@ export {
 export { MemoryReplayCache, type ReplayCache } from './replay/replay-cache.ts';
 export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
 export { PARTITIONS, type Partition } from './sts/partitions.ts';
+export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';
+export { StsLogin, type StsLoginOptions, type StsLoginResult } from './sts/sts-login.ts';
 export { validateStsProof } from './sts/validate-proof.ts';
 export type { TokenClaims } from './token/claims.ts';

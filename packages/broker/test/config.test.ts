@@ -27,6 +27,19 @@ describe('broker config', () => {
     assert.equal(config.principals.allowRoot, false);
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.sts));
   });
+  it('keys.kms names the first-run KMS keys: region, key ids, optional endpoint; nothing else', () => {
+    const kms = { region: 'eu-west-1', active: 'alias/rolegate-a', standby: ['alias/rolegate-b'] };
+    assert.deepEqual(parseBrokerConfig({ ...base, keys: { kms } }).keys.kms, kms);
+    assert.deepEqual(parseBrokerConfig(base).keys, {});
+    const paths = (input: unknown) =>
+      issuesOf({ ...base, keys: { kms: input } }).map((i) => i.split(':')[0]);
+    assert.deepEqual(paths({ ...kms, region: 'eu-west-1; rm' }), ['keys.kms.region']);
+    assert.deepEqual(paths({ ...kms, active: '' }), ['keys.kms.active']);
+    assert.deepEqual(paths({ region: 'eu-west-1' }), ['keys.kms.active']);
+    assert.deepEqual(paths({ ...kms, endpoint: 'not a url' }), ['keys.kms.endpoint']);
+    assert.match(issuesOf({ ...base, keys: { kms, file: 'x.pem' } })[0]!, /keys/);
+    assert.match(issuesOf({ ...base, keys: { kms: { ...kms, keyId: 'x' } } })[0]!, /keys\.kms/);
+  });
   it('names the path of each problem', () => {
     assert.deepEqual(
       issuesOf({ ...base, tokens: { ttlSeconds: 5 } }).map((i) => i.split(':')[0]),

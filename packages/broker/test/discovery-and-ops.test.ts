@@ -48,7 +48,7 @@ describe('discovery', () => {
     ).keys.map((k) => k.kid);
     const { KeyRing } = await import('../src/keys/key-ring.ts');
     const stateDir = h.broker.config.stateDir;
-    const ring = await KeyRing.load(`${stateDir}/keys`, 'ES256');
+    const ring = await KeyRing.load(`${stateDir}/keys`, { algorithm: 'ES256' });
     assert.deepEqual(
       ring.keys.map((k) => k.kid),
       kidsBefore,

@@ -15,7 +15,7 @@ const T0 = new Date('2026-11-22T10:00:00Z');
 
 async function freshRing() {
   const dir = mkdtempSync(join(tmpdir(), 'rolegate-ring-'));
-  await KeyRing.load(dir, 'RS256');
+  await KeyRing.load(dir, { algorithm: 'RS256' });
   return { dir, ring: readRingFile(dir) };
 }
 
@@ -77,7 +77,7 @@ describe('key-ring transitions', () => {
     const third = added.keys[2]!.kid;
     const rotated = promote(added, added.keys[1]!.kid, T0);
     writeRingFile(dir, revoke(rotated, third, T0));
-    const loaded = await KeyRing.load(dir, 'RS256');
+    const loaded = await KeyRing.load(dir, { algorithm: 'RS256' });
     assert.equal(loaded.keys.length, 2, 'the revoked key is not even loaded');
     const at = (seconds: number) =>
       loaded

@@ -246,6 +246,30 @@ describe('a failing KMS', () => {
     }
   });
 
+  it('a KMS that accepts Sign and never answers: 503 once the client timeouts give up, then recovery', async () => {
+    const keyId = await newKey('RSA_2048', 'rolegate-hang');
+    const h = await brokerFor(keyId);
+    try {
+      kms.faults.operations = ['Sign'];
+      kms.faults.hang = true;
+      const before = kms.callsTo('Sign');
+      // The broker's own client settings (2 s per attempt, 3 attempts) bound the wait: the
+      // request is answered, never left hanging with the caller.
+      const res = await h.login('orders');
+      assert.equal(res.status, 503);
+      assert.equal(res.body.rolegate_code, 'broker.signing_unavailable');
+      assert.ok(res.headers.get('retry-after'));
+      assert.equal(res.body.access_token, undefined);
+      assert.ok(kms.callsTo('Sign') - before >= 1);
+      kms.faults.hang = false;
+      assert.equal((await h.login('orders')).status, 200);
+    } finally {
+      kms.faults.hang = false;
+      kms.faults.operations = undefined;
+      await h.close();
+    }
+  });
+
   it('a KMS key that cannot sign at start: the broker refuses to start', async () => {
     const denied = await newKey('RSA_2048', 'rolegate-denied-at-start');
     const stateDir = await stateDirWith(denied);

@@ -59,6 +59,26 @@ export const brokerConfigSchema = z
       })
       .strict()
       .default({ ttlSeconds: 900, algorithm: 'RS256' }),
+    keys: z
+      .object({
+        /**
+         * KMS keys to start the ring with when the state folder has none yet (first run): the
+         * broker then never holds a private key. Later changes go through `rolegate keys`.
+         */
+        kms: z
+          .object({
+            region: z.string().regex(REGION),
+            /** Only for VPC endpoints and emulators; the SDK's regional endpoint otherwise. */
+            endpoint: z.string().url().optional(),
+            /** Key id, key ARN, alias name (`alias/…`) or alias ARN. */
+            active: z.string().min(1).max(2048),
+            standby: z.array(z.string().min(1).max(2048)).max(8).default([]),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
     sts: stsSchema.default(stsSchema.parse({})),
     principals: z
       .object({

@@ -4,8 +4,7 @@
 // that is not active and usable.
 import { type FSWatcher, watch } from 'node:fs';
 import type { Logger } from 'pino';
-import type { SigningAlgorithm } from './algorithms.ts';
-import { KeyRing } from './key-ring.ts';
+import { KeyRing, type RingSeed } from './key-ring.ts';
 import type { KmsKeySource } from './kms-signer.ts';
 
 export class KeyRingHolder {
@@ -17,7 +16,7 @@ export class KeyRingHolder {
 
   private constructor(
     readonly dir: string,
-    private readonly alg: SigningAlgorithm,
+    private readonly seed: RingSeed,
     private readonly selfTest: (ring: KeyRing) => Promise<void>,
     private readonly logger: Logger,
     private readonly kms: KmsKeySource | undefined,
@@ -28,17 +27,18 @@ export class KeyRingHolder {
 
   static async open(options: {
     dir: string;
-    alg: SigningAlgorithm;
+    /** How the ring is made if keyring.json does not exist yet. */
+    seed: RingSeed;
     selfTest: (ring: KeyRing) => Promise<void>;
     logger: Logger;
     /** Where KMS keys named by the ring are reached. */
     kms?: KmsKeySource;
   }): Promise<KeyRingHolder> {
-    const ring = await KeyRing.load(options.dir, options.alg, options.kms);
+    const ring = await KeyRing.load(options.dir, options.seed, options.kms);
     await options.selfTest(ring);
     return new KeyRingHolder(
       options.dir,
-      options.alg,
+      options.seed,
       options.selfTest,
       options.logger,
       options.kms,
@@ -65,7 +65,7 @@ export class KeyRingHolder {
   reload(reason: string): Promise<boolean> {
     this.#reloading = this.#reloading.then(async () => {
       try {
-        const ring = await KeyRing.load(this.dir, this.alg, this.kms);
+        const ring = await KeyRing.load(this.dir, this.seed, this.kms);
         await this.selfTest(ring);
         const before = this.#current.active.kid;
         this.#current = ring;

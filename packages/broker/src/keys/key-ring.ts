@@ -10,9 +10,9 @@ import { algorithmOfKey, generateKeyPair, type SigningAlgorithm } from './algori
 import type { KmsKeySource, KmsSigner } from './kms-signer.ts';
 import {
   type KeyStatus,
+  type KmsKeyRef,
   RING_FILE,
   type RingEntry,
-  type RingFile,
   readRingFile,
   writeRingFile,
 } from './ring-file.ts';
@@ -64,12 +64,8 @@ export class KeyRing {
    * Loads `<dir>/keyring.json`, creating the folder and a fresh ring on first run. KMS keys need
    * `kms`; their public keys are read from KMS (once per key and `kms` source).
    */
-  static async load(
-    dir: string,
-    createWith: SigningAlgorithm,
-    kms?: KmsKeySource,
-  ): Promise<KeyRing> {
-    if (!existsSync(join(dir, RING_FILE))) await createRing(dir, createWith);
+  static async load(dir: string, seed: RingSeed, kms?: KmsKeySource): Promise<KeyRing> {
+    if (!existsSync(join(dir, RING_FILE))) await createRing(dir, seed, kms);
     const ring = readRingFile(dir);
     const keys = await Promise.all(
       ring.keys
@@ -86,6 +82,37 @@ export class KeyRing {
     );
     return new KeyRing(keys);
   }
+}
+
+/**
+ * How a missing ring is made on first run: two local keys of `algorithm` (active and standby), or,
+ * when the configuration names KMS keys, ring entries for those keys and no private key on disk.
+ */
+export interface RingSeed {
+  readonly algorithm: SigningAlgorithm;
+  readonly kms?: KmsSeed;
+}
+
+export interface KmsSeed {
+  readonly region: string;
+  readonly endpoint?: string;
+  /** Key id, key ARN, alias name or alias ARN of the key that signs from the start. */
+  readonly active: string;
+  /** Keys published from the start for the next rotation (e.g. kept unusable by a deny policy). */
+  readonly standby: readonly string[];
+}
+
+/**
+ * The ring entry (status not set) for a KMS key: its kid is the thumbprint of the public key KMS
+ * returns, so a ring can only name a key that exists and is an asymmetric signing key.
+ */
+export async function describeKmsKey(
+  ref: KmsKeyRef,
+  kms: KmsKeySource,
+  now = new Date(),
+): Promise<Omit<RingEntry, 'status'> & { kms: KmsKeyRef }> {
+  const signer = await kms.signer(ref);
+  return { kid: signer.kid, kms: ref, createdAt: now.toISOString() };
 }
 
 /** Generates a key, writes its PEM file (0600) and returns its ring entry (status not set). */
@@ -149,15 +176,32 @@ async function describeKey(
   };
 }
 
-async function createRing(dir: string, alg: SigningAlgorithm): Promise<void> {
-  const active = await createKeyFile(dir, alg);
-  const standby = await createKeyFile(dir, alg);
-  const ring: RingFile = {
-    version: 1,
-    keys: [
+async function createRing(dir: string, seed: RingSeed, kms?: KmsKeySource): Promise<void> {
+  let keys: RingEntry[];
+  if (seed.kms !== undefined) {
+    if (kms === undefined)
+      throw new Error('the configuration names KMS keys, and KMS is not set up');
+    const { region, endpoint, active, standby } = seed.kms;
+    const ref = (keyId: string): KmsKeyRef =>
+      endpoint === undefined ? { keyId, region } : { keyId, region, endpoint };
+    keys = [
+      { ...(await describeKmsKey(ref(active), kms)), status: 'active' },
+      ...(await Promise.all(standby.map((id) => describeKmsKey(ref(id), kms)))).map((entry) => ({
+        ...entry,
+        status: 'standby' as const,
+      })),
+    ];
+    if (new Set(keys.map((k) => k.kid)).size !== keys.length) {
+      throw new Error('keys.kms names the same KMS key twice');
+    }
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } else {
+    const active = await createKeyFile(dir, seed.algorithm);
+    const standby = await createKeyFile(dir, seed.algorithm);
+    keys = [
       { ...active, status: 'active' },
       { ...standby, status: 'standby' },
-    ],
-  };
-  writeRingFile(dir, ring);
+    ];
+  }
+  writeRingFile(dir, { version: 1, keys });
 }

@@ -39,7 +39,9 @@ export function defaultKmsClientConfig(
     endpoint: ref.endpoint,
     maxAttempts: 3,
     retryMode: 'standard',
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+    // Without throwOnRequestTimeout, smithy's handler only logs a warning when requestTimeout
+    // passes and keeps waiting: a silent KMS would hold every token request forever.
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
   };
 }
 

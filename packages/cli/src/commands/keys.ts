@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import {
   addStandby,
   createKeyFile,
+  describeKmsKey,
+  KmsKeySource,
   loadBrokerConfigFile,
   promote,
   type RingFile,
@@ -49,18 +51,18 @@ export function registerKeysCommand(program: Command): void {
 
   keys
     .command('add')
-    .description('generate a new standby key (published at once, signs only once promoted)')
-    .option('--alg <alg>', `algorithm: ${SIGNING_ALGORITHMS.join(', ')}`, 'RS256')
-    .action(async (flags: { alg: string }, command: Command) => {
-      if (!(SIGNING_ALGORITHMS as readonly string[]).includes(flags.alg)) {
-        throw new CliError(
-          'cli.invalid_option',
-          `--alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`,
-        );
-      }
+    .description(
+      'add a standby key (published at once, signs only once promoted): a new local key, or a KMS key with --kms',
+    )
+    .option('--alg <alg>', `local key algorithm: ${SIGNING_ALGORITHMS.join(', ')}`, 'RS256')
+    .option('--kms <key-id>', 'an AWS KMS key instead: key id, key ARN, alias/NAME or alias ARN')
+    .option('--region <region>', 'the KMS key region (with --kms; default AWS_REGION)')
+    .option('--endpoint <url>', 'KMS endpoint (with --kms; VPC endpoints and emulators only)')
+    .action(async (flags: AddFlags, command: Command) => {
       const dir = keysDir(command.parent!.opts());
       const ring = readRingFile(dir);
-      const entry = await createKeyFile(dir, flags.alg as SigningAlgorithm);
+      const entry =
+        flags.kms === undefined ? await localEntry(dir, flags) : await kmsEntry(flags.kms, flags);
       save(dir, addStandby(ring, entry), `added standby key ${entry.kid}`);
     });
 
@@ -76,6 +78,51 @@ export function registerKeysCommand(program: Command): void {
         const dir = keysDir(command.parent!.opts());
         save(dir, edit(readRingFile(dir), kid, new Date()), `${name}d ${kid}`);
       });
+  }
+}
+
+interface AddFlags {
+  alg: string;
+  kms?: string;
+  region?: string;
+  endpoint?: string;
+}
+
+async function localEntry(dir: string, flags: AddFlags) {
+  if (flags.region !== undefined || flags.endpoint !== undefined) {
+    throw new CliError('cli.invalid_option', '--region and --endpoint go with --kms');
+  }
+  if (!(SIGNING_ALGORITHMS as readonly string[]).includes(flags.alg)) {
+    throw new CliError(
+      'cli.invalid_option',
+      `--alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`,
+    );
+  }
+  return createKeyFile(dir, flags.alg as SigningAlgorithm);
+}
+
+/** Reads the KMS key's public key (credentials: the AWS SDK's default chain) to learn its kid. */
+async function kmsEntry(keyId: string, flags: AddFlags) {
+  const region =
+    flags.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || undefined;
+  if (region === undefined) {
+    throw new CliError('cli.invalid_option', '--kms needs --region (or AWS_REGION)');
+  }
+  if (flags.endpoint !== undefined && !URL.canParse(flags.endpoint)) {
+    throw new CliError('cli.invalid_option', '--endpoint must be a URL');
+  }
+  const ref =
+    flags.endpoint === undefined ? { keyId, region } : { keyId, region, endpoint: flags.endpoint };
+  const kms = new KmsKeySource();
+  try {
+    return await describeKmsKey(ref, kms);
+  } catch (error) {
+    throw new CliError(
+      'cli.kms_unavailable',
+      `cannot use KMS key ${keyId}: ${(error as Error).message}`,
+    );
+  } finally {
+    kms.close();
   }
 }
 
