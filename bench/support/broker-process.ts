@@ -1,8 +1,12 @@
 // The broker alone in its own process, so the benchmark measures its core and not the load
-// generator's or the STS emulator's. Usage: broker-process.ts <sts-url> <state-dir>
+// generator's or the STS emulator's. Usage: broker-process.ts <sts-url> <state-dir> [<kms-json>]
+// With <kms-json> ({url, region}), the ring is made from the KMS key alias/rolegate-bench
+// (credentials from the environment, as in production: the SDK's default chain).
 import { createBroker, parseBrokerConfig } from '@rolegate/broker';
 
-const [stsUrl, stateDir] = process.argv.slice(2) as [string, string];
+const [stsUrl, stateDir, kmsJson] = process.argv.slice(2) as [string, string, string?];
+const kms =
+  kmsJson === undefined ? undefined : (JSON.parse(kmsJson) as { url: string; region: string });
 const broker = await createBroker(
   parseBrokerConfig({
     issuer: 'http://broker.bench',
@@ -13,6 +17,9 @@ const broker = await createBroker(
     // The load comes from one loopback address: the per-IP limit would measure itself.
     limits: { tokenRequestsPerIpPerMinute: 0 },
     sts: { endpointOverrides: { '*': stsUrl } },
+    ...(kms && {
+      keys: { kms: { region: kms.region, endpoint: kms.url, active: 'alias/rolegate-bench' } },
+    }),
   }),
 );
 const url = await broker.listen(0);
