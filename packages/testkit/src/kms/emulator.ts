@@ -3,11 +3,9 @@
 // key states, a per-key "deny Sign" key policy and fault knobs. A server only: it never makes a
 // request of its own.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { type RecordedRequest, startEmulatorHttp } from '../lib/emulator-http.ts';
 import { DEFAULT_DEV_ACCOUNT } from '../sts/dev-identities.ts';
-import type { RecordedRequest } from '../sts/emulator.ts';
-import { BodyTooLargeError, type ReceivedRequest, readRequest } from '../sts/received.ts';
 import { checkCredentials, type KmsCredential } from './auth.ts';
 import { faultError, faultsApply, type KmsFaults } from './faults.ts';
 import { type KeyAdmin, type KmsKeySeed, keyAdmin } from './key-admin.ts';
@@ -66,81 +64,47 @@ export async function startKmsEmulator(opts: KmsEmulatorOptions): Promise<KmsEmu
   for (const seed of opts.keys ?? []) await admin.createKey(seed.keySpec, seed);
 
   const faults: KmsFaults = {};
-  const state: { calls: number; lastRequest?: RecordedRequest } = { calls: 0 };
   const perOperation = new Map<string, number>();
-  const pending = new Set<() => void>(); // wakes sleepers and hangers on close()
-  let closing = false;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    state.calls++;
-    let received: ReceivedRequest;
-    try {
-      received = await readRequest(req, MAX_BODY_BYTES);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) res.writeHead(413).end();
-      else res.destroy();
-      return;
-    }
-    const operation = operationOf(received);
-    if (operation !== undefined)
-      perOperation.set(operation, (perOperation.get(operation) ?? 0) + 1);
-    state.lastRequest = {
-      method: received.method,
-      url: received.url,
-      headers: { ...req.headers },
-      body: received.body.toString('utf8'),
-    };
-    const faulty = faultsApply(faults, operation);
-    if (faulty && faults.hang) {
-      pending.add(() => res.destroy()); // parked until close(): the socket stays open and silent
-      return;
-    }
-    if (faulty && faults.latencyMs !== undefined && faults.latencyMs > 0) {
-      await sleep(faults.latencyMs, pending);
-      if (closing) return;
-    }
-    const requestId = randomUUID();
-    try {
-      const fault = faulty ? faultError(faults) : undefined;
-      if (fault) throw fault;
-      const body = await kmsAnswer(received, {
-        store,
-        credentialFor: (akid) => credentials.get(akid),
-        now: clock(),
-      });
-      send(res, requestId, 200, body);
-    } catch (err) {
-      const error =
-        err instanceof KmsError ? err : new KmsError('KMSInternalException', KMS_MESSAGES.internal);
-      send(res, requestId, error.status, errorBody(error), error.code);
-    }
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  const listenHost = opts.listenHost ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, listenHost, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  const http = await startEmulatorHttp(
+    { listenHost: opts.listenHost, port: opts.port, maxBodyBytes: MAX_BODY_BYTES },
+    async ({ res, received, slowDown }) => {
+      const operation = operationOf(received);
+      if (operation !== undefined)
+        perOperation.set(operation, (perOperation.get(operation) ?? 0) + 1);
+      const faulty = faultsApply(faults, operation);
+      if (faulty && !(await slowDown(faults))) return;
+      const requestId = randomUUID();
+      try {
+        const fault = faulty ? faultError(faults) : undefined;
+        if (fault) throw fault;
+        const body = await kmsAnswer(received, {
+          store,
+          credentialFor: (akid) => credentials.get(akid),
+          now: clock(),
+        });
+        send(res, requestId, 200, body);
+      } catch (err) {
+        const error =
+          err instanceof KmsError
+            ? err
+            : new KmsError('KMSInternalException', KMS_MESSAGES.internal);
+        send(res, requestId, error.status, errorBody(error), error.code);
+      }
+    },
+  );
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url: http.url,
     region: store.region,
     account: store.account,
     faults,
     get calls() {
-      return state.calls;
+      return http.calls;
     },
     callsTo: (operation) => perOperation.get(operation) ?? 0,
     get lastRequest() {
-      return state.lastRequest;
+      return http.lastRequest;
     },
     ...admin,
     addCredential: (credential) => {
@@ -150,15 +114,7 @@ export async function startKmsEmulator(opts: KmsEmulatorOptions): Promise<KmsEmu
       }
       credentials.set(credential.accessKeyId, credential);
     },
-    close: async () => {
-      if (closing) return;
-      closing = true;
-      for (const wake of pending) wake();
-      pending.clear();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    close: () => http.close(),
   };
 }
 
@@ -178,17 +134,4 @@ function send(
   if (errorType !== undefined) headers['x-amzn-ErrorType'] = errorType;
   res.writeHead(status, headers);
   res.end(body);
-}
-
-/** Sleeps `ms`, or less if close() wakes every sleeper. */
-function sleep(ms: number, pending: Set<() => void>): Promise<void> {
-  return new Promise((resolve) => {
-    const wake = (): void => {
-      clearTimeout(timer);
-      pending.delete(wake);
-      resolve();
-    };
-    const timer = setTimeout(wake, ms);
-    pending.add(wake);
-  });
 }

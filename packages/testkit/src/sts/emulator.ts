@@ -2,20 +2,14 @@
 // GetCallerIdentity in STS's exact shapes, with fault knobs for testing callers. It is a server
 // only: it never makes a request of its own.
 import { randomUUID } from 'node:crypto';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { createTestCa, issueServerCert } from '../ca/index.ts';
+import { type RecordedRequest, startEmulatorHttp } from '../lib/emulator-http.ts';
 import { callerIdentity } from './caller-identity.ts';
 import { type Answer, errorAnswer, faultAnswer, type StsFaults, shapeSuccess } from './faults.ts';
 import { buildHostTable, defaultStsHosts } from './hosts.ts';
 import { checkIdentities, type StsIdentity } from './identity.ts';
-import { BodyTooLargeError, type ReceivedRequest, readRequest } from './received.ts';
+import type { ReceivedRequest } from './received.ts';
 import { type AnswerFormat, CONTENT_TYPES, renderSuccess } from './render.ts';
 import { MESSAGES, StsError } from './sts-error.ts';
 
@@ -46,12 +40,7 @@ export interface StsEmulator {
   close(): Promise<void>;
 }
 
-export interface RecordedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+export type { RecordedRequest } from '../lib/emulator-http.ts';
 
 // GetCallerIdentity bodies are tiny; anything this large is a mistake or an attack.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -71,44 +60,8 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
     identities.set(checked.accessKeyId, checked);
   };
   const clock = opts.clock ?? (() => new Date());
-  const listenHost = opts.listenHost ?? '127.0.0.1';
 
   const faults: StsFaults = {};
-  const state: { calls: number; lastRequest?: RecordedRequest } = { calls: 0 };
-  const pending = new Set<() => void>(); // wakes sleepers and hangers on close()
-  let closing = false;
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    state.calls++;
-    let received: ReceivedRequest;
-    try {
-      received = await readRequest(req, MAX_BODY_BYTES);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) res.writeHead(413).end();
-      else res.destroy();
-      return;
-    }
-    state.lastRequest = {
-      method: received.method,
-      url: received.url,
-      headers: { ...req.headers },
-      body: received.body.toString('utf8'),
-    };
-    const format: AnswerFormat = /application\/json/i.test(req.headers.accept ?? '')
-      ? 'json'
-      : 'xml';
-    const requestId = randomUUID();
-    if (faults.hang) {
-      // Parked until close(): the socket stays open and silent.
-      pending.add(() => res.destroy());
-      return;
-    }
-    if (faults.latencyMs !== undefined && faults.latencyMs > 0) {
-      await sleep(faults.latencyMs, pending);
-      if (closing) return;
-    }
-    send(res, requestId, await answerFor(received, requestId, format));
-  };
 
   const answerFor = async (
     received: ReceivedRequest,
@@ -137,51 +90,40 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
     }
   };
 
+  let tls: { keyPem: string; certPem: string } | undefined;
   let caPem: string | undefined;
-  let server: Server;
   if (opts.tls) {
     const ca = await createTestCa({ commonName: 'rolegate testkit STS emulator CA' });
     const leaf = await issueServerCert(ca, {
       hosts: [...hosts.keys(), 'localhost', '127.0.0.1', '::1'],
     });
     caPem = ca.certPem;
-    server = createHttpsServer({ key: leaf.keyPem, cert: leaf.certPem });
-  } else {
-    server = createHttpServer();
+    tls = { keyPem: leaf.keyPem, certPem: leaf.certPem };
   }
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, listenHost, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  const http = await startEmulatorHttp(
+    { listenHost: opts.listenHost, port: opts.port, tls, maxBodyBytes: MAX_BODY_BYTES },
+    async ({ req, res, received, slowDown }) => {
+      const format: AnswerFormat = /application\/json/i.test(req.headers.accept ?? '')
+        ? 'json'
+        : 'xml';
+      const requestId = randomUUID();
+      if (!(await slowDown(faults))) return;
+      send(res, requestId, await answerFor(received, requestId, format));
+    },
+  );
 
   return {
-    url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`,
+    url: http.url,
     ...(caPem === undefined ? {} : { caPem }),
     faults,
     get calls() {
-      return state.calls;
+      return http.calls;
     },
     get lastRequest() {
-      return state.lastRequest;
+      return http.lastRequest;
     },
     addIdentity,
-    close: async () => {
-      if (closing) return;
-      closing = true;
-      for (const wake of pending) wake();
-      pending.clear();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    close: () => http.close(),
   };
 }
 
@@ -196,17 +138,4 @@ function send(res: ServerResponse, requestId: string, answer: Answer): void {
   }
   res.writeHead(answer.status, headers);
   res.end(answer.body);
-}
-
-/** Sleeps `ms`, or less if close() wakes every sleeper. */
-function sleep(ms: number, pending: Set<() => void>): Promise<void> {
-  return new Promise((resolve) => {
-    const wake = (): void => {
-      clearTimeout(timer);
-      pending.delete(wake);
-      resolve();
-    };
-    const timer = setTimeout(wake, ms);
-    pending.add(wake);
-  });
 }
