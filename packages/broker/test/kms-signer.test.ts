@@ -7,7 +7,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   createDevIdentities,
   type KmsEmulator,
@@ -15,22 +14,13 @@ import {
   type StsIdentity,
   startKmsEmulator,
 } from '@rolegate/testkit';
-import {
-  calculateJwkThumbprint,
-  createLocalJWKSet,
-  exportJWK,
-  type JSONWebKeySet,
-  jwtVerify,
-} from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { createKeyFile } from '../src/keys/key-ring.ts';
-import {
-  defaultKmsClientConfig,
-  type KmsClientFactory,
-  KmsKeySource,
-} from '../src/keys/kms-signer.ts';
+import { type KmsClientFactory, KmsKeySource } from '../src/keys/kms-signer.ts';
 import { RING_FILE, type RingEntry, readRingFile, writeRingFile } from '../src/keys/ring-file.ts';
 import { Semaphore } from '../src/keys/semaphore.ts';
 import { type Harness, startHarness } from './support/harness.ts';
+import { kmsClientFactoryFor, kmsThumbprint } from './support/kms.ts';
 
 let kms: KmsEmulator;
 let caller: StsIdentity;
@@ -51,32 +41,8 @@ after(async () => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Clients as the broker makes them, with the test caller's credentials instead of the chain. */
-const clientFactory: KmsClientFactory = (ref) =>
-  new KMSClient({
-    ...defaultKmsClientConfig(ref),
-    credentials: {
-      accessKeyId: caller.accessKeyId,
-      secretAccessKey: caller.secretAccessKey,
-      sessionToken: caller.sessionToken,
-    },
-  });
-
-/** The RFC 7638 thumbprint of a KMS key's public key, computed independently of the signer. */
-async function thumbprintOf(keyId: string): Promise<string> {
-  const client = clientFactory({ region: kms.region, endpoint: kms.url });
-  try {
-    const answer = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
-    const key = createPublicKey({
-      key: Buffer.from(answer.PublicKey!),
-      format: 'der',
-      type: 'spki',
-    });
-    return calculateJwkThumbprint(await exportJWK(key), 'sha256');
-  } finally {
-    client.destroy();
-  }
-}
+const clientFactory = (ref: Parameters<KmsClientFactory>[0]) => kmsClientFactoryFor(caller)(ref);
+const thumbprintOf = (keyId: string) => kmsThumbprint(kms, keyId);
 
 /** A state folder whose ring has the KMS key active and a local key on standby. */
 async function stateDirWith(keyId: string, kid = ''): Promise<string> {
@@ -152,8 +118,8 @@ describe('KMS keys sign tokens', () => {
         assert.equal(res.status, 200);
         const { protectedHeader } = await verifyThroughJwks(h, res.body.access_token as string);
         kids.push(protectedHeader.kid!);
-        // One call from the test's own thumbprint, one from the broker; logins use the cache.
-        assert.equal(kms.callsTo('GetPublicKey') - before, 2);
+        // One call per broker start; logins use the cached public key.
+        assert.equal(kms.callsTo('GetPublicKey') - before, 1);
       } finally {
         await h.close();
       }

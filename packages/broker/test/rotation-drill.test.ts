@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KMSClient } from '@aws-sdk/client-kms';
 import {
   createDevIdentities,
   type KmsEmulator,
@@ -16,10 +15,10 @@ import {
 } from '@rolegate/testkit';
 import { createVerifier, type Verifier } from '@rolegate/verify';
 import { decodeProtectedHeader } from 'jose';
-import { defaultKmsClientConfig, type KmsClientFactory } from '../src/keys/kms-signer.ts';
 import { promote, revoke } from '../src/keys/ring-edits.ts';
 import { readRingFile, writeRingFile } from '../src/keys/ring-file.ts';
 import { type Harness, startHarness, tokenForm } from './support/harness.ts';
+import { kmsClientFactoryFor } from './support/kms.ts';
 
 const AUDIENCE = 'https://billing.example';
 /** The verifier re-reads the JWKS at least this often: the bound on how long a revoked key lasts. */
@@ -222,15 +221,7 @@ describe('rotation drill with KMS keys and the deny switch', () => {
     const b = await kms.createKey('RSA_2048', { aliases: ['alias/drill-b'] });
     // The backup key is published but unusable, as a deny-kms:Sign key policy keeps it.
     kms.denySign(b.keyId);
-    const clientFactory: KmsClientFactory = (ref) =>
-      new KMSClient({
-        ...defaultKmsClientConfig(ref),
-        credentials: {
-          accessKeyId: caller.accessKeyId,
-          secretAccessKey: caller.secretAccessKey,
-          sessionToken: caller.sessionToken,
-        },
-      });
+    const clientFactory = kmsClientFactoryFor(caller);
     // Configuration alone names the keys: the first run writes the ring from it.
     h = await startHarness(
       {

@@ -1,6 +1,7 @@
 // The emulator's own API over its keys, for tests and `rolegate dev`: create keys (fresh or from
 // kept PEM), name them, change their state and flip the deny-Sign key policy — what an operator
 // would do in the console. Misuse (an unknown key, a bad alias name) is a TypeError.
+import type { KeyObject } from 'node:crypto';
 import type { KmsKeySpec } from './key-specs.ts';
 import {
   ALIAS_NAME,
@@ -34,6 +35,8 @@ export interface KmsKeyInfo {
   keySpec: KmsKeySpec;
   aliases: string[];
   state: KmsKeyState;
+  /** What GetPublicKey returns, for tests that check a signer against the key independently. */
+  publicKey: KeyObject;
 }
 
 export interface KeyAdmin {
@@ -56,6 +59,7 @@ export function keyAdmin(store: KeyStore, clock: () => Date): KeyAdmin {
     keySpec: key.keySpec,
     aliases: store.aliasesOf(key),
     state: key.state,
+    publicKey: key.publicKey,
   });
   const setKeyState = (keyId: string, state: KmsKeyState): void => {
     const key = store.lookup(keyId);
