@@ -25,6 +25,8 @@ import { StsCaller } from './sts/sts-caller.ts';
 import { StsLogin } from './sts/sts-login.ts';
 import { buildClaims } from './token/claims.ts';
 import { signToken } from './token/sign-token.ts';
+import { openTrustStore, x509Logins } from './x509/setup.ts';
+import type { TrustStore } from './x509/trust-store.ts';
 
 export interface BrokerOptions {
   readonly logger?: Logger;
@@ -45,6 +47,8 @@ export interface Broker {
   readonly logger: Logger;
   /** The signing keys; `keys.reload()` re-reads keyring.json (also done on change and SIGHUP). */
   readonly keys: KeyRingHolder;
+  /** X.509 and SPIFFE trust sources (when `x509` is configured); reloaded on change and SIGHUP. */
+  readonly trust: TrustStore | undefined;
   /** Listens on config.listen (or the given port) and returns the base URL. */
   listen(port?: number): Promise<string>;
   close(): Promise<void>;
@@ -58,6 +62,8 @@ export async function createBroker(
   const now = options.now ?? Date.now;
   const loginAudience = config.loginAudience ?? config.issuer;
   warnAboutLooseSettings(config, logger);
+  // Trust sources first: a bad bundle or CA file stops the broker before anything is opened.
+  const trust = openTrustStore(config, logger);
 
   const kms = new KmsKeySource(options.kmsClientFactory);
   const keys = await KeyRingHolder.open({
@@ -112,6 +118,7 @@ export async function createBroker(
     maxFutureSkewSeconds: config.sts.maxFutureSkewSeconds,
     now,
   });
+  const certificateLogins = x509Logins(config, trust, replay, loginAudience, now);
 
   const metrics = new BrokerMetrics();
   const app = Fastify({
@@ -156,6 +163,7 @@ export async function createBroker(
     issuer: config.issuer,
     ttlSeconds: config.tokens.ttlSeconds,
     stsLogin,
+    ...certificateLogins,
     loginPolicy,
     keyRing: () => keys.current,
     metrics,
@@ -165,12 +173,14 @@ export async function createBroker(
   // Only now, when nothing else can fail: a watcher left open by a failed start would keep the
   // process alive.
   keys.watch();
+  trust?.watch();
 
   return {
     app,
     config,
     loginAudience,
     logger,
+    trust,
     async listen(port = config.listen.port) {
       const address = await app.listen({ host: config.listen.host, port });
       return address;
@@ -178,6 +188,7 @@ export async function createBroker(
     keys,
     async close() {
       keys.close();
+      trust?.close();
       kms.close();
       await app.close();
       await caller.close();

@@ -10,7 +10,12 @@ export {
 } from './errors/codes.ts';
 export { DISCOVERY_PATH, JWKS_PATH } from './http/discovery-routes.ts';
 export { REDACTED_PATHS } from './http/logger.ts';
-export { JWT_TOKEN_TYPE, STS_PROOF_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './http/token-route.ts';
+export {
+  JWT_TOKEN_TYPE,
+  STS_PROOF_TOKEN_TYPE,
+  TOKEN_EXCHANGE_GRANT,
+  X509_ASSERTION_TOKEN_TYPE,
+} from './http/token-route.ts';
 export type { PrincipalType } from './identity/arn.ts';
 export type { AwsPrincipal, PrincipalRules } from './identity/principal.ts';
 export { SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/algorithms.ts';
@@ -42,4 +47,11 @@ export { PARTITIONS, type Partition } from './sts/partitions.ts';
 export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';
 export { StsLogin, type StsLoginOptions, type StsLoginResult } from './sts/sts-login.ts';
 export { validateStsProof } from './sts/validate-proof.ts';
-export type { TokenClaims } from './token/claims.ts';
+export type { LoginMethod, TokenClaims } from './token/claims.ts';
+export type {
+  CertificateMethod,
+  CertificatePrincipal,
+} from './x509/certificate-principal.ts';
+export { JWT_SVID_ALGORITHMS, type JwtSvidAlgorithm } from './x509/jwt-svid-login.ts';
+export { parseSpiffeId, type SpiffeId } from './x509/spiffe-id.ts';
+export type { TrustStore } from './x509/trust-store.ts';

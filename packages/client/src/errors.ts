@@ -9,7 +9,8 @@ export type ClientErrorCode =
   | 'client.broker_bad_response'
   | 'client.token_file_unreadable'
   | 'client.no_token_source'
-  | 'client.login_audience_mismatch';
+  | 'client.login_audience_mismatch'
+  | 'client.certificate_invalid';
 
 export class RolegateClientError extends Error {
   readonly code: ClientErrorCode;

@@ -31,8 +31,10 @@ export {
 export { createDefaultTokenSource } from './token-source/default-token-source.ts';
 export {
   type BrokerProviderOptions,
+  type CertificateProviderOptions,
   discoverLoginAudience,
   fromBrokerWithAwsCredentials,
+  fromBrokerWithCertificate,
   fromToken,
   fromTokenFile,
 } from './token-source/providers.ts';
@@ -42,3 +44,17 @@ export {
   TokenProviderSkipped,
 } from './token-source/token-provider.ts';
 export { TokenSource, type TokenSourceOptions } from './token-source/token-source.ts';
+export {
+  createX509Assertion,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+  readCertificates,
+  X509_ASSERTION_TOKEN_TYPE,
+  type X509AssertionOptions,
+  type X509Credentials,
+} from './x509-assertion.ts';
+export {
+  type AssertionAlgorithm,
+  type CertificateKeyInput,
+  jwsAlgorithmFor,
+  readPrivateKey,
+} from './x509-keys.ts';

@@ -1,7 +1,6 @@
 // @rolegate/testkit: emulators that really verify signatures, a test CA, and fixtures, for tests
 // and for `rolegate dev`.
-export type { IssuedCert, ServerCertOptions, TestCa, TestCaOptions } from './ca/index.ts';
-export { createTestCa, issueServerCert } from './ca/index.ts';
+export * from './ca/index.ts';
 export type { TestkitErrorCode } from './errors.ts';
 export { TestkitError } from './errors.ts';
 export type { KmsCredential } from './kms/auth.ts';

@@ -51,6 +51,7 @@ describe('claims', () => {
         userId: 'AROAEXAMPLEEXAMPLE01:orders-1',
         tags: { team: 'payments' },
         method: 'aws-sts',
+        sourceIdentity: undefined,
         issuer: ISSUER,
         audience: AUDIENCE,
         expiresAt: NOW + 900,
@@ -125,6 +126,17 @@ describe('claims', () => {
     await rejects(rolegate({ tags: { team: 1 } }), 'token.bad_claims');
     await rejects(rolegate({ tags: [] }), 'token.bad_claims');
     await rejects({ jti: 5 }, 'token.bad_claims');
+    await rejects(rolegate({ source_identity: 7 }), 'token.bad_claims');
+  });
+
+  it('reads certificate logins: method x509 or jwt-svid, the source identity', async () => {
+    for (const method of ['x509', 'jwt-svid']) {
+      const p = await verifier.verify(
+        await withClaims(rolegate({ method, source_identity: 'CN=orders' })),
+      );
+      assert.equal(p.method, method);
+      assert.equal(p.sourceIdentity, 'CN=orders');
+    }
   });
 
   it('leaves sessionName undefined when the claim has none (users)', async () => {

@@ -50,6 +50,20 @@ export function loadBrokerConfigFile(
     loginPolicy:
       typeof config.loginPolicy === 'string' ? rel(config.loginPolicy) : config.loginPolicy,
     sts: { ...config.sts, caFile: config.sts.caFile ? rel(config.sts.caFile) : undefined },
+    x509: config.x509 && {
+      ...config.x509,
+      trustDomains: config.x509.trustDomains.map((d) => ({
+        ...d,
+        bundleFile: d.bundleFile && rel(d.bundleFile),
+        caFile: d.caFile && rel(d.caFile),
+        crlFiles: d.crlFiles.map(rel),
+      })),
+      trustAnchors: config.x509.trustAnchors.map((a) => ({
+        ...a,
+        caFile: rel(a.caFile),
+        crlFiles: a.crlFiles.map(rel),
+      })),
+    },
   });
 }
 

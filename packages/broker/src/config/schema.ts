@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.ts';
 import { PARTITIONS } from '../sts/partitions.ts';
+import { JWT_SVID_ALGORITHMS } from '../x509/jwt-svid-login.ts';
+import { ROLE_ARN } from '../x509/profiles.ts';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
@@ -34,6 +36,131 @@ const stsSchema = z
     maxFutureSkewSeconds: z.number().int().min(0).max(300).default(60),
   })
   .strict();
+
+const TRUST_DOMAIN = /^[a-z0-9._-]{1,255}$/;
+const SOURCE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+const trustDomainSchema = z
+  .object({
+    /** The SPIFFE trust domain name (lower case, as in spiffe://<name>/…). */
+    name: z.string().regex(TRUST_DOMAIN, 'a trust domain name: [a-z0-9._-], at most 255'),
+    /** SPIFFE bundle (JWK Set, or a bundle map holding this domain): X.509 and JWT authorities. */
+    bundleFile: z.string().min(1).optional(),
+    /** PEM CA certificates trusted for this domain's X.509-SVIDs (no JWT-SVIDs then). */
+    caFile: z.string().min(1).optional(),
+    /** CRL files (PEM or DER) of this domain's CAs. */
+    crlFiles: z.array(z.string().min(1)).default([]),
+  })
+  .strict()
+  .refine((d) => (d.bundleFile === undefined) !== (d.caFile === undefined), {
+    message: 'give exactly one of bundleFile and caFile',
+  });
+
+const trustAnchorSchema = z
+  .object({
+    /** A name for logs and profiles. */
+    name: z.string().regex(SOURCE_NAME),
+    /** PEM CA certificates trusted for plain (non-SPIFFE) client certificates. */
+    caFile: z.string().min(1),
+    crlFiles: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+const profileSchema = z
+  .object({
+    name: z.string().regex(SOURCE_NAME),
+    /** The trust domain (or, instead, the trust anchor) whose certificates this profile admits. */
+    trustDomain: z.string().optional(),
+    trustAnchor: z.string().optional(),
+    /** The role every admitted certificate becomes: `sub` of its tokens. */
+    roleArn: z
+      .string()
+      .regex(ROLE_ARN, 'an IAM role ARN: arn:<partition>:iam::<account>:role/<name>')
+      .refine((arn) => (PARTITIONS as readonly string[]).includes(arn.split(':')[1]!), {
+        message: 'unknown partition',
+      }),
+    /** Shorter token lifetime for this profile (never longer than tokens.ttlSeconds). */
+    ttlSeconds: z.number().int().min(60).max(43_200).optional(),
+  })
+  .strict()
+  .refine((p) => (p.trustDomain === undefined) !== (p.trustAnchor === undefined), {
+    message: 'give exactly one of trustDomain and trustAnchor',
+  });
+
+const x509Schema = z
+  .object({
+    /** Tolerance for clock differences: certificate validity, CRL dates, assertion times. */
+    clockSkewSeconds: z.number().int().min(0).max(300).default(60),
+    trustDomains: z.array(trustDomainSchema).default([]),
+    trustAnchors: z.array(trustAnchorSchema).default([]),
+    profiles: z.array(profileSchema).default([]),
+    jwtSvid: z
+      .object({
+        /** Algorithms accepted on JWT-SVIDs. */
+        algorithms: z
+          .array(z.enum(JWT_SVID_ALGORITHMS))
+          .min(1)
+          .default([...JWT_SVID_ALGORITHMS]),
+      })
+      .strict()
+      .default({ algorithms: [...JWT_SVID_ALGORITHMS] }),
+  })
+  .strict()
+  .superRefine((x509, ctx) => {
+    const unique = (names: string[], path: string) => {
+      const seen = new Set<string>();
+      names.forEach((name, i) => {
+        if (seen.has(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [path, i, 'name'],
+            message: `${name} is listed twice`,
+          });
+        seen.add(name);
+      });
+    };
+    unique(
+      x509.trustDomains.map((d) => d.name),
+      'trustDomains',
+    );
+    unique(
+      x509.trustAnchors.map((a) => a.name),
+      'trustAnchors',
+    );
+    unique(
+      x509.profiles.map((p) => p.name),
+      'profiles',
+    );
+    const domains = new Set(x509.trustDomains.map((d) => d.name));
+    const anchors = new Set(x509.trustAnchors.map((a) => a.name));
+    const used = new Set<string>();
+    x509.profiles.forEach((p, i) => {
+      const source =
+        p.trustDomain !== undefined
+          ? `trustDomain:${p.trustDomain}`
+          : `trustAnchor:${p.trustAnchor}`;
+      if (p.trustDomain !== undefined && !domains.has(p.trustDomain))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['profiles', i, 'trustDomain'],
+          message: 'no such trust domain',
+        });
+      if (p.trustAnchor !== undefined && !anchors.has(p.trustAnchor))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['profiles', i, 'trustAnchor'],
+          message: 'no such trust anchor',
+        });
+      // The anchor a path ends at picks the profile: two profiles for one source would be a guess.
+      if (used.has(source))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['profiles', i],
+          message: `a second profile for ${source}`,
+        });
+      used.add(source);
+    });
+  });
 
 export const brokerConfigSchema = z
   .object({
@@ -112,6 +239,8 @@ export const brokerConfigSchema = z
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    /** X.509 and SPIFFE login (specs/x509.md). Absent: those token types are refused. */
+    x509: x509Schema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -127,6 +256,17 @@ export const brokerConfigSchema = z
         code: 'custom',
         path: ['issuer'],
         message: 'must be https:// outside dev mode',
+      });
+    }
+    if (config.x509 !== undefined) {
+      config.x509.profiles.forEach((p, i) => {
+        if (p.ttlSeconds !== undefined && p.ttlSeconds > config.tokens.ttlSeconds) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['x509', 'profiles', i, 'ttlSeconds'],
+            message: 'longer than tokens.ttlSeconds',
+          });
+        }
       });
     }
     if (config.dev && !isLoopback(config.listen.host)) {

@@ -157,6 +157,159 @@ export const ERROR_CODES = {
     'the login policy does not allow this principal for this audience',
   ),
 
+  // The X.509 login assertion (urn:rolegate:token-type:x509-assertion), before any certificate.
+  'assertion.too_large': spec(400, 'invalid_grant', 'the assertion is larger than 15 KiB'),
+  'assertion.malformed': spec(
+    400,
+    'invalid_grant',
+    'the assertion is not a compact JWS with a JSON header and claims',
+  ),
+  'assertion.bad_header': spec(
+    400,
+    'invalid_grant',
+    'the assertion header has a parameter that is not allowed',
+  ),
+  'assertion.bad_algorithm': spec(
+    400,
+    'invalid_grant',
+    'the assertion alg is not allowed or does not fit the certificate key',
+  ),
+  'assertion.bad_chain': spec(
+    400,
+    'invalid_grant',
+    'x5c must hold 1 to 5 base64 DER certificates, leaf first',
+  ),
+  'assertion.bad_signature': spec(
+    401,
+    'invalid_grant',
+    'the assertion signature does not verify with the certificate key',
+  ),
+  'assertion.bad_claims': spec(
+    400,
+    'invalid_grant',
+    'the assertion claims aud, iat, exp and jti are missing or malformed',
+  ),
+  'assertion.bad_audience': spec(401, 'invalid_grant', 'the assertion is for another audience'),
+  'assertion.lifetime_too_long': spec(
+    400,
+    'invalid_grant',
+    'the assertion exp must be at most 300 seconds after iat',
+  ),
+  'assertion.expired': spec(401, 'invalid_grant', 'the assertion has expired'),
+  'assertion.not_yet_valid': spec(401, 'invalid_grant', 'the assertion is dated in the future'),
+  'assertion.replayed': spec(401, 'invalid_grant', 'the assertion has already been used'),
+
+  // The certificate chain (path validation, RFC 5280 as specs/x509.md §2 narrows it).
+  'cert.malformed': spec(400, 'invalid_grant', 'a certificate is not strict DER X.509'),
+  'cert.unsupported_key': spec(
+    400,
+    'invalid_grant',
+    'a certificate key is not RSA 2048-8192 bits or EC P-256, P-384 or P-521',
+  ),
+  'cert.signature_algorithm_not_allowed': spec(
+    401,
+    'invalid_grant',
+    'a certificate is signed with an algorithm that is not allowed (SHA-1, MD5...)',
+  ),
+  'cert.untrusted': spec(
+    401,
+    'invalid_grant',
+    'the certificate does not chain to a trusted anchor',
+  ),
+  'cert.expired': spec(401, 'invalid_grant', 'a certificate in the chain has expired'),
+  'cert.not_yet_valid': spec(401, 'invalid_grant', 'a certificate in the chain is not valid yet'),
+  'cert.bad_version': spec(401, 'invalid_grant', 'the leaf certificate is not X.509 version 3'),
+  'cert.bad_serial': spec(
+    401,
+    'invalid_grant',
+    'a certificate serial number is zero, negative or longer than 20 octets',
+  ),
+  'cert.unknown_critical_extension': spec(
+    401,
+    'invalid_grant',
+    'a certificate has a critical extension the broker does not understand',
+  ),
+  'cert.not_a_ca': spec(401, 'invalid_grant', 'an issuing certificate is not a CA'),
+  'cert.bad_ca_key_usage': spec(
+    401,
+    'invalid_grant',
+    'an issuing certificate is not allowed to sign certificates (keyCertSign)',
+  ),
+  'cert.path_length_exceeded': spec(
+    401,
+    'invalid_grant',
+    'the chain is longer than a CA path length constraint allows',
+  ),
+  'cert.name_constraint_violation': spec(
+    401,
+    'invalid_grant',
+    'a name in the chain is outside a CA name constraint',
+  ),
+  'cert.leaf_is_ca': spec(401, 'invalid_grant', 'the leaf certificate is a CA certificate'),
+  'cert.bad_leaf_key_usage': spec(
+    401,
+    'invalid_grant',
+    'the leaf key usage must include digitalSignature and neither keyCertSign nor cRLSign',
+  ),
+  'cert.bad_extended_key_usage': spec(
+    401,
+    'invalid_grant',
+    'the leaf extended key usage does not allow client authentication',
+  ),
+  'cert.empty_subject': spec(
+    401,
+    'invalid_grant',
+    'the leaf has an empty subject without a critical subject alternative name',
+  ),
+  'cert.revoked': spec(401, 'invalid_grant', 'a certificate in the chain is revoked'),
+  'cert.revocation_unknown': spec(
+    503,
+    'temporarily_unavailable',
+    'the broker cannot tell whether the certificate is revoked; retry later',
+  ),
+
+  // SPIFFE identities.
+  'spiffe.bad_id': spec(401, 'invalid_grant', 'the SPIFFE ID is malformed'),
+  'spiffe.bad_svid': spec(401, 'invalid_grant', 'the certificate is not a valid X.509-SVID'),
+  'spiffe.unknown_trust_domain': spec(
+    401,
+    'invalid_grant',
+    'the SPIFFE trust domain is not trusted by this broker',
+  ),
+
+  // SPIFFE JWT-SVIDs (urn:ietf:params:oauth:token-type:jwt).
+  'jwt_svid.malformed': spec(
+    400,
+    'invalid_grant',
+    'the JWT-SVID is not a compact JWS with a JSON header and claims',
+  ),
+  'jwt_svid.bad_algorithm': spec(
+    400,
+    'invalid_grant',
+    'the JWT-SVID alg is not RS, ES or PS 256-512, or does not fit its key',
+  ),
+  'jwt_svid.unknown_key': spec(
+    401,
+    'invalid_grant',
+    "the JWT-SVID kid is not in its trust domain's bundle",
+  ),
+  'jwt_svid.bad_signature': spec(401, 'invalid_grant', 'the JWT-SVID signature does not verify'),
+  'jwt_svid.bad_claims': spec(
+    400,
+    'invalid_grant',
+    'the JWT-SVID claims sub, aud and exp are missing or malformed',
+  ),
+  'jwt_svid.bad_audience': spec(401, 'invalid_grant', 'the JWT-SVID is for another audience'),
+  'jwt_svid.expired': spec(401, 'invalid_grant', 'the JWT-SVID has expired'),
+  'jwt_svid.not_yet_valid': spec(401, 'invalid_grant', 'the JWT-SVID is dated in the future'),
+
+  // Certificate and SPIFFE principals.
+  'profile.not_found': spec(
+    403,
+    'unauthorized_client',
+    'no profile maps this trust anchor to a principal',
+  ),
+
   // The broker itself.
   'broker.replay_cache_unavailable': spec(
     503,

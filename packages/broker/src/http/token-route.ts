@@ -1,19 +1,27 @@
 // POST /v1/token — RFC 8693 token exchange. Parameters are read from a strict form body (each at
-// most once); the proof is validated and confirmed by STS; the login policy decides; the token is
-// signed with the active key.
+// most once); the subject token is validated by the login its type names (a presigned STS proof
+// confirmed by STS, an X.509 assertion, a SPIFFE JWT-SVID); the login policy decides; the token
+// is signed with the active key.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BrokerError } from '../errors/broker-error.ts';
 import type { LoginPolicy } from '../identity/login-policy.ts';
+import type { AwsPrincipal } from '../identity/principal.ts';
 import type { KeyRing } from '../keys/key-ring.ts';
 import type { StsLogin } from '../sts/sts-login.ts';
-import { buildClaims } from '../token/claims.ts';
+import { buildClaims, type LoginMethod } from '../token/claims.ts';
 import { signToken } from '../token/sign-token.ts';
+import type { CertificatePrincipal } from '../x509/certificate-principal.ts';
+import type { JwtSvidLogin } from '../x509/jwt-svid-login.ts';
+import { describeName } from '../x509/names.ts';
+import type { X509Login } from '../x509/x509-login.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { sendOAuthError, toBrokerError } from './oauth-error.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const STS_PROOF_TOKEN_TYPE = 'urn:rolegate:token-type:aws-sts-presigned';
+export const X509_ASSERTION_TOKEN_TYPE = 'urn:rolegate:token-type:x509-assertion';
+/** Issued tokens are JWTs; as a subject token type it names a SPIFFE JWT-SVID. */
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
 const FORM_PARAMETERS = ['grant_type', 'subject_token', 'subject_token_type', 'audience'] as const;
@@ -25,6 +33,9 @@ export interface TokenRouteDeps {
   readonly issuer: string;
   readonly ttlSeconds: number;
   readonly stsLogin: StsLogin;
+  /** Absent when the broker has no `x509` configuration: the token type is then unsupported. */
+  readonly x509Login?: X509Login;
+  readonly jwtSvidLogin?: JwtSvidLogin;
   readonly loginPolicy: LoginPolicy;
   readonly keyRing: () => KeyRing;
   readonly metrics: BrokerMetrics;
@@ -44,14 +55,14 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
   app.post('/v1/token', { config }, async (request, reply) => {
     const stopTimer = deps.metrics.tokenDuration.startTimer();
     try {
-      const token = await issue(request, deps);
+      const { token, expiresIn } = await issue(request, deps);
       deps.metrics.tokenRequests.inc({ outcome: 'issued' });
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return {
         access_token: token,
         issued_token_type: JWT_TOKEN_TYPE,
         token_type: 'Bearer',
-        expires_in: deps.ttlSeconds,
+        expires_in: expiresIn,
       };
     } catch (error) {
       const failure = toBrokerError(error);
@@ -68,48 +79,66 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
   });
 }
 
-async function issue(request: FastifyRequest, deps: TokenRouteDeps): Promise<string> {
+interface Login {
+  readonly principal: AwsPrincipal;
+  readonly method: LoginMethod;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly sourceIdentity?: string;
+  readonly notAfterMs?: number;
+  readonly ttlSeconds: number;
+}
+
+async function issue(
+  request: FastifyRequest,
+  deps: TokenRouteDeps,
+): Promise<{ token: string; expiresIn: number }> {
   const form = readForm(request.body);
   if (form.grant_type !== TOKEN_EXCHANGE_GRANT)
     throw new BrokerError('request.unsupported_grant_type');
-  if (form.subject_token_type !== STS_PROOF_TOKEN_TYPE)
-    throw new BrokerError('request.unsupported_token_type');
+  const login = loginFor(form.subject_token_type, deps);
   if (!AUDIENCE.test(form.audience)) throw new BrokerError('request.invalid_audience');
 
-  const { principal, proof, stsRequestId } = await deps.stsLogin.authenticate(form.subject_token);
+  const who = await login(request, form.subject_token, form.audience);
   const nowMs = deps.now();
   const allowed = deps.loginPolicy.allows({
-    principal,
+    principal: who.principal,
     audience: form.audience,
     sourceIp: request.ip,
     nowMs,
     secureTransport: request.protocol === 'https',
+    tags: who.tags,
+    sourceIdentity: who.sourceIdentity,
   });
   request.log.info(
-    {
-      sts_host: proof.endpoint.host,
-      sts_request_id: stsRequestId,
-      access_key_id: proof.credential.accessKeyId,
-      arn: principal.sessionArn,
-      unique_id: principal.uniqueId,
-      audience: form.audience,
-      allowed,
-    },
-    'sts login',
+    { arn: who.principal.sessionArn, audience: form.audience, allowed },
+    'login decided',
   );
-  if (!allowed) throw new BrokerError('policy.denied', `${principal.arn} for ${form.audience}`);
+  if (!allowed) throw new BrokerError('policy.denied', `${who.principal.arn} for ${form.audience}`);
 
-  const key = deps.keyRing().active;
+  const nowSeconds = Math.floor(nowMs / 1000);
   const claims = buildClaims({
     issuer: deps.issuer,
     audience: form.audience,
-    principal,
-    nowSeconds: Math.floor(nowMs / 1000),
-    ttlSeconds: deps.ttlSeconds,
+    principal: who.principal,
+    nowSeconds,
+    ttlSeconds: who.ttlSeconds,
     jti: randomUUID(),
+    method: who.method,
+    tags: who.tags,
+    sourceIdentity: who.sourceIdentity,
+    notAfterSeconds: who.notAfterMs === undefined ? undefined : Math.floor(who.notAfterMs / 1000),
   });
+  // A credential in its last second (or within the clock skew past its end) would give a token
+  // that is born expired.
+  if (claims.exp <= nowSeconds) {
+    throw new BrokerError(
+      who.method === 'jwt-svid' ? 'jwt_svid.expired' : 'cert.expired',
+      'ends now',
+    );
+  }
+  const key = deps.keyRing().active;
   try {
-    return await signToken(claims, key);
+    return { token: await signToken(claims, key), expiresIn: claims.exp - nowSeconds };
   } catch (cause) {
     // The KMS signer already says why, with its own Retry-After.
     if (cause instanceof BrokerError && cause.code === 'broker.signing_unavailable') throw cause;
@@ -118,6 +147,94 @@ async function issue(request: FastifyRequest, deps: TokenRouteDeps): Promise<str
       cause,
     });
   }
+}
+
+type LoginStep = (
+  request: FastifyRequest,
+  subjectToken: string,
+  audience: string,
+) => Promise<Login>;
+
+/** The login for a subject_token_type, or `request.unsupported_token_type`. */
+function loginFor(tokenType: string, deps: TokenRouteDeps): LoginStep {
+  const { x509Login, jwtSvidLogin } = deps;
+  if (tokenType === STS_PROOF_TOKEN_TYPE)
+    return (request, token, audience) => stsLogin(request, token, audience, deps);
+  if (tokenType === X509_ASSERTION_TOKEN_TYPE && x509Login) {
+    return async (request, token, audience) => {
+      const { principal, droppedTags, path } = await x509Login.authenticate(token);
+      const leaf = path[0]!;
+      request.log.info(
+        {
+          method: 'x509',
+          trust_source: principal.trustSource,
+          profile: principal.profile,
+          subject: describeName(leaf.subject),
+          issuer: describeName(leaf.issuer),
+          serial: principal.sessionName,
+          spiffe_id: principal.spiffeId,
+          fingerprint: leaf.fingerprint,
+          arn: principal.sessionArn,
+          audience,
+        },
+        'x509 login',
+      );
+      // Tags STS would refuse are left out; which ones, and why, goes to the log (not the value).
+      if (droppedTags.length > 0)
+        request.log.warn({ dropped_tags: droppedTags }, 'certificate tags dropped');
+      return certificateLogin(principal, deps);
+    };
+  }
+  if (tokenType === JWT_TOKEN_TYPE && jwtSvidLogin) {
+    return async (request, token, audience) => {
+      const principal = await jwtSvidLogin.authenticate(token);
+      request.log.info(
+        {
+          method: 'jwt-svid',
+          trust_source: principal.trustSource,
+          profile: principal.profile,
+          spiffe_id: principal.spiffeId,
+          arn: principal.sessionArn,
+          audience,
+        },
+        'jwt-svid login',
+      );
+      return certificateLogin(principal, deps);
+    };
+  }
+  throw new BrokerError('request.unsupported_token_type');
+}
+
+async function stsLogin(
+  request: FastifyRequest,
+  subjectToken: string,
+  audience: string,
+  deps: TokenRouteDeps,
+): Promise<Login> {
+  const { principal, proof, stsRequestId } = await deps.stsLogin.authenticate(subjectToken);
+  request.log.info(
+    {
+      sts_host: proof.endpoint.host,
+      sts_request_id: stsRequestId,
+      access_key_id: proof.credential.accessKeyId,
+      arn: principal.sessionArn,
+      unique_id: principal.uniqueId,
+      audience,
+    },
+    'sts login',
+  );
+  return { principal, method: 'aws-sts', ttlSeconds: deps.ttlSeconds };
+}
+
+function certificateLogin(principal: CertificatePrincipal, deps: TokenRouteDeps): Login {
+  return {
+    principal,
+    method: principal.method,
+    tags: principal.tags,
+    sourceIdentity: principal.sourceIdentity,
+    notAfterMs: principal.notAfterMs,
+    ttlSeconds: Math.min(deps.ttlSeconds, principal.profileTtlSeconds ?? deps.ttlSeconds),
+  };
 }
 
 function readForm(body: unknown): Record<FormParameter, string> {

@@ -13,6 +13,10 @@ export interface LoginRequest {
   readonly sourceIp: string;
   readonly nowMs: number;
   readonly secureTransport: boolean;
+  /** Principal tags (certificate logins): `aws:PrincipalTag/<key>`. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** `aws:SourceIdentity` (certificate logins). */
+  readonly sourceIdentity?: string;
 }
 
 export class LoginPolicy {
@@ -47,6 +51,8 @@ export function toPolicyRequest({
   sourceIp,
   nowMs,
   secureTransport,
+  tags = {},
+  sourceIdentity,
 }: LoginRequest): PolicyRequest {
   const context: Record<string, string> = {
     'aws:PrincipalArn': principal.arn,
@@ -60,8 +66,10 @@ export function toPolicyRequest({
   };
   if (principal.type === 'User') context['aws:username'] = principal.name;
   if (principal.sessionName !== undefined) context['rolegate:SessionName'] = principal.sessionName;
+  if (sourceIdentity !== undefined) context['aws:SourceIdentity'] = sourceIdentity;
+  for (const [key, value] of Object.entries(tags)) context[`aws:PrincipalTag/${key}`] = value;
   return {
-    principal: { arn: principal.sessionArn, account: principal.account, tags: {} },
+    principal: { arn: principal.sessionArn, account: principal.account, tags: { ...tags } },
     action: ISSUE_TOKEN_ACTION,
     resource: audience,
     context,

@@ -1,8 +1,12 @@
-// The chain most programs want: ROLEGATE_TOKEN, then ROLEGATE_TOKEN_FILE, then the broker with the
-// AWS SDK's default credentials (ROLEGATE_BROKER_URL). X.509 joins when certificate login exists.
+// The chain most programs want: ROLEGATE_TOKEN, then ROLEGATE_TOKEN_FILE, then the broker
+// (ROLEGATE_BROKER_URL) with the workload certificate when one is configured (ROLEGATE_CERT_FILE),
+// else with the AWS SDK's default credentials. A configured certificate that fails is an error,
+// never a silent fall-back to AWS credentials.
 import {
   type BrokerProviderOptions,
+  type CertificateProviderOptions,
   fromBrokerWithAwsCredentials,
+  fromBrokerWithCertificate,
   fromToken,
   fromTokenFile,
 } from './providers.ts';
@@ -10,16 +14,19 @@ import { chainTokenProviders } from './token-provider.ts';
 import { TokenSource, type TokenSourceOptions } from './token-source.ts';
 
 export function createDefaultTokenSource(
-  options: { broker?: BrokerProviderOptions; token?: string; tokenFile?: string } & Omit<
-    TokenSourceOptions,
-    'provider'
-  > = {},
+  options: {
+    broker?: BrokerProviderOptions;
+    certificate?: CertificateProviderOptions;
+    token?: string;
+    tokenFile?: string;
+  } & Omit<TokenSourceOptions, 'provider'> = {},
 ): TokenSource {
   return new TokenSource({
     ...options,
     provider: chainTokenProviders(
       fromToken(options.token ?? process.env.ROLEGATE_TOKEN),
       fromTokenFile(options.tokenFile ?? process.env.ROLEGATE_TOKEN_FILE),
+      fromBrokerWithCertificate({ brokerUrl: options.broker?.brokerUrl, ...options.certificate }),
       fromBrokerWithAwsCredentials(options.broker),
     ),
   });

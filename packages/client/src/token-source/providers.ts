@@ -1,5 +1,6 @@
 // The token providers: a token given explicitly, a token file kept fresh by something else (a
-// sidecar, `rolegate exec --token-file`), and the broker through the caller's AWS credentials.
+// sidecar, `rolegate exec --token-file`), and the broker through the caller's AWS credentials or
+// through the workload's X.509 certificate.
 import { readFile } from 'node:fs/promises';
 import { checkBrokerUrl } from '../broker-url.ts';
 import type { CredentialSource } from '../credentials.ts';
@@ -7,6 +8,7 @@ import { RolegateClientError } from '../errors.ts';
 import type { StsEndpoint, StsEndpointChoice } from '../sts-endpoint.ts';
 import { createStsProof, STS_PROOF_TOKEN_TYPE } from '../sts-proof.ts';
 import { exchangeToken, type IssuedToken } from '../token-exchange.ts';
+import { createX509Assertion, X509_ASSERTION_TOKEN_TYPE } from '../x509-assertion.ts';
 import { unverifiedExpiry } from './jwt-expiry.ts';
 import { type TokenProvider, TokenProviderSkipped } from './token-provider.ts';
 
@@ -71,6 +73,84 @@ export function fromBrokerWithAwsCredentials(options: BrokerProviderOptions = {}
       fetch: options.fetch,
     });
   };
+}
+
+export interface CertificateProviderOptions {
+  /** Broker base URL; ROLEGATE_BROKER_URL when omitted. */
+  readonly brokerUrl?: string;
+  /** The broker's login audience; read from its discovery document when omitted. */
+  readonly loginAudience?: string;
+  /** PEM certificate file (leaf first); ROLEGATE_CERT_FILE when omitted. Skips when neither. */
+  readonly certificateFile?: string;
+  /** PEM private key file; ROLEGATE_KEY_FILE when omitted. */
+  readonly privateKeyFile?: string;
+  /** PEM intermediates; ROLEGATE_CHAIN_FILE when omitted (optional). */
+  readonly chainFile?: string;
+  /** For an encrypted key; ROLEGATE_KEY_PASSPHRASE when omitted. */
+  readonly passphrase?: string;
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * Proves the workload's certificate to the broker (an X.509 assertion) and exchanges it for a
+ * token. The files are read again for every token: certificate issuers such as SPIRE rotate them
+ * often, and a token must never outlive the certificate it came from.
+ */
+export function fromBrokerWithCertificate(options: CertificateProviderOptions = {}): TokenProvider {
+  let loginAudience = options.loginAudience;
+  return async (audience) => {
+    const certificateFile = options.certificateFile ?? process.env.ROLEGATE_CERT_FILE;
+    if (!certificateFile) throw new TokenProviderSkipped('no certificate (ROLEGATE_CERT_FILE)');
+    const privateKeyFile = options.privateKeyFile ?? process.env.ROLEGATE_KEY_FILE;
+    if (!privateKeyFile) {
+      throw new RolegateClientError(
+        'client.certificate_invalid',
+        'a certificate without its private key: set ROLEGATE_KEY_FILE (or privateKeyFile)',
+      );
+    }
+    const brokerUrl = options.brokerUrl ?? process.env.ROLEGATE_BROKER_URL;
+    if (!brokerUrl) {
+      throw new RolegateClientError(
+        'client.invalid_option',
+        'a certificate needs a broker: set ROLEGATE_BROKER_URL (or brokerUrl)',
+      );
+    }
+    const chainFile = options.chainFile ?? process.env.ROLEGATE_CHAIN_FILE;
+    const [certificate, privateKey, chain] = await Promise.all([
+      readCredentialFile(certificateFile, 'certificate'),
+      readCredentialFile(privateKeyFile, 'private key'),
+      chainFile ? readCredentialFile(chainFile, 'chain') : undefined,
+    ]);
+    loginAudience ??= await discoverLoginAudience(brokerUrl, options.fetch ?? fetch);
+    const assertion = await createX509Assertion({
+      audience: loginAudience,
+      certificate,
+      chain,
+      privateKey,
+      passphrase: options.passphrase ?? process.env.ROLEGATE_KEY_PASSPHRASE,
+    });
+    return exchangeToken({
+      brokerUrl,
+      audience,
+      subjectToken: assertion,
+      subjectTokenType: X509_ASSERTION_TOKEN_TYPE,
+      fetch: options.fetch,
+    });
+  };
+}
+
+async function readCredentialFile(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new RolegateClientError(
+      'client.certificate_invalid',
+      `cannot read the ${what} file ${path}`,
+      {
+        cause,
+      },
+    );
+  }
 }
 
 /**

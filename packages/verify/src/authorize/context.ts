@@ -67,6 +67,7 @@ function addPrincipal(ctx: Record<string, ContextValue>, p: Principal, service: 
   ctx['aws:userid'] = p.userId;
   if (p.type === 'User') ctx['aws:username'] = p.arn.slice(p.arn.lastIndexOf('/') + 1);
   if (p.sessionName !== undefined) ctx['rolegate:SessionName'] = p.sessionName;
+  if (p.sourceIdentity !== undefined) ctx['aws:SourceIdentity'] = p.sourceIdentity;
   const org = service.orgIds?.[p.account];
   if (org !== undefined) ctx['aws:PrincipalOrgID'] = org;
   for (const tag in p.tags) ctx[tagKey(tag)] = p.tags[tag]!;

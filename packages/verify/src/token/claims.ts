@@ -21,7 +21,7 @@ export interface ClaimRules {
 
 type Obj = { readonly [k: string]: JsonValue };
 
-const METHODS: readonly AuthMethod[] = ['aws-sts', 'x509'];
+const METHODS: readonly AuthMethod[] = ['aws-sts', 'x509', 'jwt-svid'];
 const TYPES: readonly PrincipalType[] = ['AssumedRole', 'User', 'FederatedUser', 'Account'];
 const ACCOUNT = /^\d{12}$/;
 
@@ -96,6 +96,9 @@ function readRolegate(rg: JsonValue | undefined, sub: string): RolegateClaimV1 {
     throw bad('rolegate.session_name');
   }
   if (typeof user_id !== 'string' || user_id === '') throw bad('rolegate.user_id');
+  if (rg['source_identity'] !== undefined && typeof rg['source_identity'] !== 'string') {
+    throw bad('rolegate.source_identity');
+  }
   readTags(rg['tags']);
   return rg as unknown as RolegateClaimV1;
 }
@@ -124,6 +127,7 @@ export function principalFromClaims(claims: Obj, rules: ClaimRules, nowSeconds: 
     userId: rg.user_id,
     tags: rg.tags,
     method: rg.method,
+    sourceIdentity: rg.source_identity,
     issuer: verified.iss,
     audience: verified.aud,
     expiresAt: exp,

@@ -4,7 +4,7 @@
 // HTTP request.
 
 /** How the caller proved its identity to the broker (`rolegate.method`). */
-export type AuthMethod = 'aws-sts' | 'x509';
+export type AuthMethod = 'aws-sts' | 'x509' | 'jwt-svid';
 
 /** IAM's principal types (`rolegate.principal_type`, the value of `aws:PrincipalType`). */
 export type PrincipalType = 'AssumedRole' | 'User' | 'FederatedUser' | 'Account';
@@ -20,6 +20,8 @@ export interface RolegateClaimV1 {
   readonly session_name?: string;
   readonly user_id: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** X.509 logins: `sts:SourceIdentity` as Roles Anywhere derives it from the certificate. */
+  readonly source_identity?: string;
 }
 
 /** The claims of a verified rolegate token; other registered or private claims are kept as read. */
@@ -57,6 +59,8 @@ export interface Principal {
   readonly tags: Readonly<Record<string, string>>;
   /** `rolegate.method`: how the caller proved itself to the broker. */
   readonly method: AuthMethod;
+  /** `rolegate.source_identity` (X.509 logins): `CN=<cn>`, `<cn>` or `ID=<serial>`, as Roles Anywhere sets it. */
+  readonly sourceIdentity: string | undefined;
   /** `iss`. */
   readonly issuer: string;
   /** `aud`: the audience the caller requested and the login policy approved. */

@@ -1,0 +1,92 @@
+// The names of the broken-certificate catalogues, go-spiffe `testdata` style: each says what is
+// wrong with the certificate (or, for the odd-but-valid ones, what is unusual but allowed).
+
+export const BROKEN_SVID_NAMES = [
+  'leafCaTrue',
+  'leafKeyCertSign',
+  'leafCrlSign',
+  'leafNoDigitalSignature',
+  'leafNoKeyUsage',
+  'leafKeyUsageNotCritical',
+  'leafEkuServerAuthOnly',
+  'twoUriSans',
+  'twoSpiffeIds',
+  'noUriSan',
+  'rootSpiffeId',
+  'uppercaseTrustDomain',
+  'spiffeIdWithPort',
+  'spiffeIdWithUserinfo',
+  'spiffeIdWithQuery',
+  'spiffeIdWithFragment',
+  'spiffeIdPercentEncoded',
+  'spiffeIdDotSegment',
+  'spiffeIdEmptySegment',
+  'spiffeIdTrailingSlash',
+  'spiffeSchemeUppercase',
+  'unknownTrustDomain',
+  'foreignTrustDomain',
+  'expired',
+  'notYetValid',
+  'intermediateExpired',
+  'intermediateNotYetValid',
+  'rootExpired',
+  'sha1Signature',
+  'md5Signature',
+  'sha1Intermediate',
+  'signatureAlgorithmMismatch',
+  'badSignature',
+  'unknownCriticalExtension',
+  'intermediateUnknownCriticalExtension',
+  'duplicateExtension',
+  'trailingDerBytes',
+  'zeroSerial',
+  'negativeSerial',
+  'serialTooLong',
+  'versionOne',
+  'emptySubjectSanNotCritical',
+  'rsa1024Leaf',
+  'secp256k1Leaf',
+  'intermediateCaFalse',
+  'intermediateNoBasicConstraints',
+  'intermediateNoKeyCertSign',
+  'pathLenExceeded',
+  'intermediatePathLenExceeded',
+  'nameConstraintViolated',
+  'excludedNameConstraint',
+  'anchorNameConstraintViolated',
+  'chainCycle',
+  'missingIntermediate',
+  'selfSignedLeaf',
+  'chainTooLong',
+  'revoked',
+  'intermediateRevoked',
+] as const;
+
+export type BrokenSvidName = (typeof BROKEN_SVID_NAMES)[number];
+
+export const ODD_BUT_VALID_SVID_NAMES = [
+  'rootInChain',
+  'leafRepeated',
+  'unrelatedExtraCert',
+  'intermediatesOutOfOrder',
+  'emptySubjectCriticalSan',
+  'rsaLeaf',
+  'p384Leaf',
+  'p521Leaf',
+  'pssSignedLeaf',
+  'fourIntermediates',
+] as const;
+
+export type OddButValidSvidName = (typeof ODD_BUT_VALID_SVID_NAMES)[number];
+
+export const BROKEN_CLIENT_NAMES = [
+  'dnsNameConstraintViolated',
+  'excludedDnsNameConstraint',
+  'directoryNameConstraintViolated',
+  'clientEkuServerAuthOnly',
+  'clientNoKeyUsage',
+  'clientEmptySubjectSanNotCritical',
+  'clientIssuedBySpiffeCa',
+] as const;
+
+export type BrokenClientName = (typeof BROKEN_CLIENT_NAMES)[number];
