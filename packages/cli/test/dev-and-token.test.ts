@@ -2,6 +2,7 @@
 // against the broker's JWKS with a plain JWT library (jose), with sub = the normalised role ARN.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +126,94 @@ describe('rolegate dev', () => {
     assert.match(res.stdout, /using the running rolegate dev/);
     assert.match(res.stdout, /"sub": "arn:aws:iam::111122223333:role\/orders"/);
     assert.match(res.stdout, /refused: 401 proof\.replayed/);
+  });
+
+  it('writes the x509 section: trust domain, bundle, dev CA and SVID files for orders and reviews', () => {
+    const { x509 } = description;
+    assert.equal(x509.trustDomain, 'example.org');
+    assert.deepEqual(
+      x509.workloads.map((w) => [w.name, w.spiffeId]),
+      [
+        ['orders', 'spiffe://example.org/service/orders'],
+        ['reviews', 'spiffe://example.org/service/reviews'],
+      ],
+    );
+    const bundle = JSON.parse(readFileSync(x509.bundle, 'utf8')) as { keys: { use: string }[] };
+    assert.deepEqual(
+      bundle.keys.map((k) => k.use),
+      ['x509-svid'],
+    );
+    for (const w of x509.workloads) {
+      const leaf = new X509Certificate(readFileSync(w.cert));
+      assert.ok(leaf.verify(new X509Certificate(readFileSync(x509.ca.cert)).publicKey));
+      assert.equal(leaf.subjectAltName, `URI:${w.spiffeId}`);
+      assert.equal(statSync(w.key).mode & 0o077, 0, 'keys: owner only');
+      assert.equal(readFileSync(w.chain, 'utf8'), '', 'the dev CA signs SVIDs directly');
+    }
+    assert.equal(statSync(x509.ca.key).mode & 0o077, 0);
+  });
+
+  it('token --dev-workload and token --cert/--key give tokens tagged with the SPIFFE ID', async () => {
+    const orders = description.x509.workloads.find((w) => w.name === 'orders')!;
+    const reviews = description.x509.workloads.find((w) => w.name === 'reviews')!;
+    const audience = 'https://billing.example';
+    const viaDev = await runCli([
+      'token',
+      '--dev-workload',
+      'orders',
+      '--audience',
+      audience,
+      '--state-dir',
+      stateDir,
+    ]);
+    assert.equal(viaDev.code, 0, viaDev.stderr);
+    const viaFiles = await runCli([
+      'token',
+      '--cert',
+      reviews.cert,
+      '--key',
+      reviews.key,
+      '--chain',
+      reviews.chain,
+      '--audience',
+      audience,
+      '--state-dir',
+      stateDir,
+    ]);
+    assert.equal(viaFiles.code, 0, viaFiles.stderr);
+    for (const [res, w] of [
+      [viaDev, orders],
+      [viaFiles, reviews],
+    ] as const) {
+      const { payload } = await verify(res.stdout.trim(), audience);
+      assert.equal(payload.sub, 'arn:aws:iam::111122223333:role/spiffe-workload');
+      const rg = payload.rolegate as { method: string; tags: Record<string, string> };
+      assert.equal(rg.method, 'x509');
+      assert.equal(rg.tags['x509SAN/URI'], w.spiffeId);
+    }
+    const wrong = await runCli([
+      'token',
+      '--cert',
+      orders.cert,
+      '--key',
+      reviews.key,
+      '--audience',
+      audience,
+      '--state-dir',
+      stateDir,
+    ]);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /client\.certificate_invalid/);
+    const unknown = await runCli([
+      'token',
+      '--dev-workload',
+      'billing',
+      '--audience',
+      audience,
+      '--state-dir',
+      stateDir,
+    ]);
+    assert.match(unknown.stderr, /cli\.unknown_dev_identity/);
   });
 
   it('a refusal by the broker is reported with its code', async () => {

@@ -1,16 +1,19 @@
 // The token source: caching per audience, coalescing, refresh ahead of expiry, back-off, the
 // provider chain, the authorizing fetch — and end to end against a real broker and STS emulator.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createRootAuthority } from '@rolegate/testkit';
 import { type Harness, LOGIN_AUDIENCE, startHarness } from '../../broker/test/support/harness.ts';
+import { createX509Fixture, type X509Fixture } from '../../broker/test/x509/support/pki-fixture.ts';
 import {
   chainTokenProviders,
   createAuthorizedFetch,
   discoverLoginAudience,
   fromBrokerWithAwsCredentials,
+  fromBrokerWithCertificate,
   fromToken,
   fromTokenFile,
   type IssuedToken,
@@ -241,5 +244,86 @@ describe('against a real broker', () => {
     await authorized('https://billing.example/gone');
     await authorized('https://billing.example/again');
     assert.notEqual(seen[4], seen[0], 'a 401 makes the next call fetch a new token');
+  });
+});
+
+describe('the certificate provider against a real broker', () => {
+  let fixture: X509Fixture;
+  let h: Harness;
+  let dir: string;
+  before(async () => {
+    fixture = createX509Fixture();
+    h = await startHarness({ x509: fixture.x509 });
+    dir = mkdtempSync(join(tmpdir(), 'rolegate-cert-provider-'));
+  });
+  after(async () => {
+    await h.close();
+    fixture.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text, { mode: 0o600 });
+    return path;
+  };
+
+  it('logs in with the SVID files, re-reading them for every token (a rotated SVID is used)', async () => {
+    const leaf = fixture.svids.valid;
+    const certificateFile = write('svid.pem', leaf.pem);
+    const privateKeyFile = write('svid-key.pem', leaf.key.privateKeyPem);
+    const chainFile = write(
+      'bundle-chain.pem',
+      leaf.chain
+        .slice(1)
+        .map((c) => c.pem)
+        .join(''),
+    );
+    const provider = fromBrokerWithCertificate({
+      brokerUrl: h.brokerUrl,
+      loginAudience: LOGIN_AUDIENCE,
+      certificateFile,
+      privateKeyFile,
+      chainFile,
+    });
+    const first = await provider('https://billing.example');
+    const claims = JSON.parse(
+      Buffer.from(first.accessToken.split('.')[1]!, 'base64url').toString(),
+    );
+    assert.equal(claims.rolegate.method, 'x509');
+    assert.equal(claims.rolegate.tags['x509SAN/URI'], 'spiffe://example.org/workload');
+
+    // The agent rotates the SVID: the next token comes from the new certificate.
+    const rotated = fixture.svids.intermediate.issueSvid('spiffe://example.org/workload/reviews');
+    writeFileSync(certificateFile, rotated.pem);
+    writeFileSync(privateKeyFile, rotated.key.privateKeyPem);
+    const second = await provider('https://billing.example');
+    const next = JSON.parse(Buffer.from(second.accessToken.split('.')[1]!, 'base64url').toString());
+    assert.equal(next.rolegate.tags['x509SAN/URI'], 'spiffe://example.org/workload/reviews');
+  });
+
+  it('skips without a certificate; a certificate without key or broker is an error, not a skip', async () => {
+    const skipped = await fromBrokerWithCertificate({ certificateFile: undefined })('a').then(
+      () => 'token',
+      (e: Error) => e.name,
+    );
+    assert.equal(skipped, 'TokenProviderSkipped');
+    const certificateFile = write('lonely.pem', fixture.svids.valid.pem);
+    const noKey = fromBrokerWithCertificate({ brokerUrl: h.brokerUrl, certificateFile });
+    await assert.rejects(noKey('a'), { code: 'client.certificate_invalid' });
+  });
+
+  it('the broker refuses a certificate it does not trust, and says why', async () => {
+    const stranger = createRootAuthority().issueSvid('spiffe://example.org/workload/orders');
+    const provider = fromBrokerWithCertificate({
+      brokerUrl: h.brokerUrl,
+      loginAudience: LOGIN_AUDIENCE,
+      certificateFile: write('stranger.pem', stranger.pem),
+      privateKeyFile: write('stranger-key.pem', stranger.key.privateKeyPem),
+    });
+    await assert.rejects(provider('https://billing.example'), {
+      code: 'client.broker_rejected',
+      rolegateCode: 'cert.untrusted',
+    });
   });
 });

@@ -1,33 +1,65 @@
-// `rolegate token --audience A`: proves the caller's AWS identity to the broker and prints a JWT.
-import { createStsProof, exchangeToken, STS_PROOF_TOKEN_TYPE } from '@rolegate/client';
+// `rolegate token --audience A`: proves the caller's AWS identity (or, with --cert/--key, its X.509
+// certificate) to the broker and prints a JWT.
+import { readFileSync } from 'node:fs';
+import {
+  createStsProof,
+  createX509Assertion,
+  exchangeToken,
+  STS_PROOF_TOKEN_TYPE,
+  X509_ASSERTION_TOKEN_TYPE,
+} from '@rolegate/client';
 import type { Command } from 'commander';
+import { DEFAULT_DEV_STATE_DIR, readDevDescription } from '../dev/dev-state.ts';
+import { CliError } from '../lib/errors.ts';
 import { type LoginTargetFlags, resolveLoginTarget } from '../lib/login-target.ts';
 import { addLoginFlags } from './login-flags.ts';
 
 interface TokenFlags extends LoginTargetFlags {
   audience: string;
   json?: boolean;
+  cert?: string;
+  key?: string;
+  chain?: string;
+  devWorkload?: string;
 }
 
 export function registerTokenCommand(program: Command): void {
   addLoginFlags(
     program
       .command('token')
-      .description('get a rolegate token for a target service, using your AWS credentials')
+      .description(
+        'get a rolegate token for a target service, using your AWS credentials or a certificate',
+      )
       .requiredOption('--audience <aud>', 'the service the token is for (its aud claim)')
+      .option('--cert <file>', 'log in with this X.509 certificate (PEM, leaf first) instead')
+      .option(
+        '--key <file>',
+        "the certificate's private key (PEM or DER; $ROLEGATE_KEY_PASSPHRASE)",
+      )
+      .option('--chain <file>', 'intermediate certificates (PEM), if the leaf file lacks them')
+      .option(
+        '--dev-workload <name>',
+        'log in with the SPIFFE SVID of a `rolegate dev` workload (orders, reviews)',
+      )
       .option('--json', 'print the whole token response as JSON'),
   ).action(async (flags: TokenFlags) => {
     const target = await resolveLoginTarget(flags, true);
-    const proof = await createStsProof({
-      audience: target.loginAudience,
-      credentials: target.credentials,
-      endpoint: target.endpoint,
-    });
+    const [subjectToken, subjectTokenType] =
+      flags.cert === undefined && flags.key === undefined && flags.devWorkload === undefined
+        ? [
+            await createStsProof({
+              audience: target.loginAudience,
+              credentials: target.credentials,
+              endpoint: target.endpoint,
+            }),
+            STS_PROOF_TOKEN_TYPE,
+          ]
+        : [await certificateAssertion(flags, target.loginAudience), X509_ASSERTION_TOKEN_TYPE];
     const token = await exchangeToken({
       brokerUrl: target.brokerUrl!,
       audience: flags.audience,
-      subjectToken: proof,
-      subjectTokenType: STS_PROOF_TOKEN_TYPE,
+      subjectToken,
+      subjectTokenType,
     });
     if (flags.json) {
       process.stdout.write(
@@ -37,4 +69,53 @@ export function registerTokenCommand(program: Command): void {
       process.stdout.write(`${token.accessToken}\n`);
     }
   });
+}
+
+async function certificateAssertion(flags: TokenFlags, loginAudience: string): Promise<string> {
+  if (flags.devWorkload !== undefined) {
+    if (flags.cert !== undefined || flags.key !== undefined || flags.chain !== undefined) {
+      throw new CliError('cli.invalid_option', '--dev-workload or --cert/--key, not both');
+    }
+    const stateDir = flags.stateDir ?? DEFAULT_DEV_STATE_DIR;
+    const workload = readDevDescription(stateDir)?.x509?.workloads.find(
+      (w) => w.name === flags.devWorkload,
+    );
+    if (workload === undefined) {
+      throw new CliError(
+        'cli.unknown_dev_identity',
+        `no dev workload ${flags.devWorkload} in ${stateDir}: is \`rolegate dev\` running?`,
+      );
+    }
+    flags = {
+      ...flags,
+      cert: workload.cert,
+      key: workload.key,
+      chain: workload.chain,
+      devWorkload: undefined,
+    };
+  }
+  if (flags.cert === undefined || flags.key === undefined) {
+    throw new CliError('cli.invalid_option', '--cert and --key go together');
+  }
+  if (flags.devIdentity !== undefined || flags.global || flags.region !== undefined) {
+    throw new CliError(
+      'cli.invalid_option',
+      '--cert logs in with a certificate: --dev-identity, --region and --global do not apply',
+    );
+  }
+  return createX509Assertion({
+    audience: loginAudience,
+    certificate: readCredentialFile(flags.cert, '--cert'),
+    privateKey: readCredentialFile(flags.key, '--key'),
+    chain: flags.chain === undefined ? undefined : readCredentialFile(flags.chain, '--chain'),
+    passphrase: process.env.ROLEGATE_KEY_PASSPHRASE,
+  });
+}
+
+function readCredentialFile(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CliError('cli.invalid_option', `${flag} ${path}: ${(error as Error).message}`);
+  }
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StsIdentity } from '@rolegate/testkit';
+import type { DevX509 } from './dev-x509.ts';
 
 export const DEFAULT_DEV_STATE_DIR = '.rolegate/dev';
 
@@ -10,6 +11,7 @@ export interface DevDescription {
   broker: { url: string; issuer: string; loginAudience: string; jwksUrl: string };
   sts: { url: string; caFile: string };
   identities: StsIdentity[];
+  x509: DevX509;
 }
 
 export function devJsonPath(stateDir: string): string {

@@ -1,5 +1,6 @@
 // `rolegate dev`: the STS emulator (HTTPS, with its own CA) and a broker in dev mode, on loopback,
-// with state kept in one folder so keys and identities survive restarts.
+// with state kept in one folder so keys and identities survive restarts; SPIFFE SVIDs for the
+// demo workloads, from a dev CA the broker trusts.
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,7 @@ import {
 } from '@rolegate/testkit';
 import type { Logger } from 'pino';
 import { type DevDescription, devJsonPath } from './dev-state.ts';
+import { devX509BrokerConfig, prepareDevX509 } from './dev-x509.ts';
 
 export interface DevOptions {
   readonly stateDir: string;
@@ -43,6 +45,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
     const caFile = join(stateDir, 'sts-ca.pem');
     writeFileSync(caFile, sts.caPem!);
     const url = `http://127.0.0.1:${brokerPort}`;
+    const x509 = prepareDevX509(stateDir);
     const config = parseBrokerConfig({
       issuer: url,
       dev: true,
@@ -50,6 +53,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       listen: { host: '127.0.0.1', port: brokerPort },
       logLevel: options.logLevel ?? 'info',
       sts: { endpointOverrides: { '*': sts.url }, caFile },
+      x509: devX509BrokerConfig(x509),
     });
     const broker = await createBroker(config, options.logger ? { logger: options.logger } : {});
     await broker.listen();
@@ -62,6 +66,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       },
       sts: { url: sts.url, caFile },
       identities,
+      x509,
     };
     writeFileSync(devJsonPath(stateDir), `${JSON.stringify(description, null, 2)}\n`, {
       mode: 0o600,

@@ -52,6 +52,6 @@ export { spiffeBundle, writeSpiffeBundle, writeSpiffeBundleMap } from './spiffe-
 export type { TestCa, TestCaOptions } from './test-ca.ts';
 export { createTestCa } from './test-ca.ts';
 export type { TestKey, TestKeyType } from './test-key.ts';
-export { generateTestKey, TEST_KEY_TYPES } from './test-key.ts';
+export { generateTestKey, TEST_KEY_TYPES, testKeyFromPem } from './test-key.ts';
 export type { X509AssertionOptions } from './x509-assertion.ts';
 export { signX509Assertion } from './x509-assertion.ts';

@@ -1,6 +1,11 @@
 // Key pairs for test certificates, made with node:crypto so that any curve or size a hostile test
 // needs (RSA-1024, secp256k1, Ed25519…) is available, not only what webcrypto can generate.
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 
 export const TEST_KEY_TYPES = [
   'ec-p256',
@@ -50,6 +55,28 @@ const JWS_ALGORITHMS: Record<TestKeyType, string> = {
 export function generateTestKey(type: TestKeyType = 'ec-p256'): TestKey {
   const pair = generate(type);
   return fromKeyPair(type, pair.privateKey, pair.publicKey);
+}
+
+/**
+ * A TestKey from a kept PKCS#8 PEM private key (`rolegate dev` keeps its CA key across restarts);
+ * only the key types test certificates are made with.
+ */
+export function testKeyFromPem(pem: string): TestKey {
+  const privateKey = createPrivateKey(pem);
+  const details = privateKey.asymmetricKeyDetails ?? {};
+  const type = (
+    privateKey.asymmetricKeyType === 'rsa'
+      ? `rsa-${details.modulusLength}`
+      : privateKey.asymmetricKeyType === 'ec'
+        ? { prime256v1: 'ec-p256', secp384r1: 'ec-p384', secp521r1: 'ec-p521' }[
+            details.namedCurve ?? ''
+          ]
+        : privateKey.asymmetricKeyType
+  ) as TestKeyType | undefined;
+  if (type === undefined || !(TEST_KEY_TYPES as readonly string[]).includes(type)) {
+    throw new TypeError(`not a test key type: ${privateKey.asymmetricKeyType}`);
+  }
+  return fromKeyPair(type, privateKey, createPublicKey(privateKey));
 }
 
 function generate(type: TestKeyType): { privateKey: KeyObject; publicKey: KeyObject } {
