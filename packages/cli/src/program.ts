@@ -4,6 +4,7 @@ import { registerBrokerCommand } from './commands/broker.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDevCommand } from './commands/dev.ts';
 import { registerExecCommand } from './commands/exec.ts';
+import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerKeysCommand } from './commands/keys.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerProofCommand } from './commands/proof.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerDevCommand(program);
   registerDemoCommand(program);
   registerBrokerCommand(program);
+  registerGatewayCommand(program);
   registerTokenCommand(program);
   registerProofCommand(program);
   registerExecCommand(program);

@@ -126,6 +126,66 @@ describe('rolegate dev', () => {
     assert.match(res.stdout, /using the running rolegate dev/);
     assert.match(res.stdout, /"sub": "arn:aws:iam::111122223333:role\/orders"/);
     assert.match(res.stdout, /refused: 401 proof\.replayed/);
+    // The walkthrough through the gateway, for STS role sessions and for SPIFFE SVIDs alike.
+    const decisions = [...res.stdout.matchAll(/^(\w+) → (\w+): (\d{3})/gm)].map((m) =>
+      m.slice(1).join(' '),
+    );
+    const walkthrough = [
+      'orders billing 200',
+      'orders rates 200',
+      'reviews rates 200',
+      'reviews billing 403',
+    ];
+    assert.deepEqual(decisions, [...walkthrough, ...walkthrough]);
+    assert.match(res.stdout, /X509SAN\/URI=spiffe:\/\/example\.org\/service\/orders/);
+  });
+
+  it('runs the gateway of the walkthrough: dev.json names it, policies decide per identity kind', async () => {
+    const { gateway } = description;
+    assert.match(gateway.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.deepEqual(Object.keys(gateway.services).sort(), ['billing', 'rates']);
+    const token = (
+      await runCli([
+        'token',
+        '--dev-workload',
+        'reviews',
+        '--audience',
+        gateway.audience,
+        '--state-dir',
+        stateDir,
+      ])
+    ).stdout.trim();
+    const call = (service: string, authorization?: string) =>
+      fetch(`${gateway.services[service]}/x`, {
+        headers: authorization ? { authorization } : {},
+      });
+    assert.equal((await call('rates', `Bearer ${token}`)).status, 200);
+    assert.equal((await call('billing', `Bearer ${token}`)).status, 403);
+    assert.equal((await call('rates')).status, 401, 'anonymous callers are not admitted');
+    // The no-broker mode: a raw presigned STS proof made for the gateway's audience.
+    const proof = (
+      await runCli([
+        'proof',
+        '--dev-identity',
+        'orders',
+        '--login-audience',
+        gateway.audience,
+        '--state-dir',
+        stateDir,
+      ])
+    ).stdout.trim();
+    const echoed = await call('billing', `RoleGate-STS ${proof}`);
+    assert.equal(echoed.status, 200);
+    const seen = (await echoed.json()) as { headers: Record<string, string> };
+    assert.match(
+      seen.headers['x-rolegate-identity']!,
+      /^Principal=arn:aws:sts::111122223333:assumed-role\/orders\//,
+    );
+    assert.equal(
+      (await call('billing', `RoleGate-STS ${proof}`)).status,
+      401,
+      'a proof works once',
+    );
   });
 
   it('writes the x509 section: trust domain, bundle, dev CA and SVID files for orders and reviews', () => {

@@ -1,13 +1,16 @@
 // `rolegate demo`: a scripted exchange against a running `rolegate dev` (or one it starts itself):
-// proofs for each dev identity, tokens, verification through the JWKS, and a replay refused.
-import { mkdtempSync, rmSync } from 'node:fs';
+// proofs for each dev identity, tokens, verification through the JWKS, and a replay refused; then
+// the Lattice + SPIFFE walkthrough through the gateway with STS and SPIFFE identities.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createStsProof,
+  createX509Assertion,
   exchangeToken,
   RolegateClientError,
   STS_PROOF_TOKEN_TYPE,
+  X509_ASSERTION_TOKEN_TYPE,
 } from '@rolegate/client';
 import type { Command } from 'commander';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
@@ -43,6 +46,7 @@ export function registerDemoCommand(program: Command): void {
             : `started a private rolegate dev at ${dev.broker.url}`,
         );
         await runDemo(dev);
+        await runGatewayDemo(dev);
       } finally {
         await own?.close();
         if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -108,6 +112,95 @@ async function runDemo(dev: DevDescription): Promise<void> {
       say(`4. the same proof again is refused: ${error.status} ${error.rolegateCode}`);
     }
   }
+}
+
+/**
+ * The four calls of the Lattice + SPIFFE walkthrough through the gateway, for each kind of
+ * identity: orders → billing and rates allowed, reviews → rates allowed, reviews → billing denied.
+ */
+async function runGatewayDemo(dev: DevDescription): Promise<void> {
+  const { gateway } = dev;
+  say(`\n== the gateway at ${gateway.url}: billing and rates behind the walkthrough's policies`);
+  const calls = [
+    ['orders', 'billing'],
+    ['orders', 'rates'],
+    ['reviews', 'rates'],
+    ['reviews', 'billing'],
+  ] as const;
+  const kinds: [string, (who: string) => Promise<string>][] = [
+    ['STS role session (broker token)', (who) => stsToken(dev, who, gateway.audience)],
+    [
+      'SPIFFE SVID (broker token from an X.509 login)',
+      (who) => svidToken(dev, who, gateway.audience),
+    ],
+  ];
+  for (const [kind, tokenFor] of kinds) {
+    say(`\n-- ${kind}`);
+    for (const [who, service] of calls) {
+      const token = await tokenFor(who);
+      const res = await fetch(`${gateway.services[service]}/demo?caller=${who}`, {
+        headers: { authorization: `Bearer ${token}`, 'x-rolegate-identity': 'Principal=forged' },
+      });
+      const body = (await res.json()) as {
+        headers?: Record<string, string>;
+        rolegate_code?: string;
+      };
+      if (res.ok) {
+        if (body.headers?.['x-rolegate-identity'] === 'Principal=forged') {
+          throw new Error(`the gateway passed a forged identity header on to ${service}`);
+        }
+        say(`${who} → ${service}: ${res.status} allowed; ${service} saw:`);
+        say(`   x-rolegate-identity: ${body.headers?.['x-rolegate-identity']}`);
+        const tags = body.headers?.['x-rolegate-identity-tags'];
+        if (tags) say(`   x-rolegate-identity-tags: ${tags}`);
+        say(`   x-rolegate-service: ${body.headers?.['x-rolegate-service']}`);
+      } else {
+        say(
+          `${who} → ${service}: ${res.status} ${body.rolegate_code} (denied by ${service}'s auth policy)`,
+        );
+      }
+    }
+  }
+  say('\n(the forged x-rolegate-identity header each call sent never reached a backend)');
+}
+
+async function stsToken(dev: DevDescription, who: string, audience: string): Promise<string> {
+  const identity = dev.identities.find((i) => i.name === who)!;
+  const proof = await createStsProof({
+    audience: dev.broker.loginAudience,
+    credentials: {
+      accessKeyId: identity.accessKeyId,
+      secretAccessKey: identity.secretAccessKey,
+      sessionToken: identity.sessionToken,
+    },
+    endpoint: { kind: 'regional', region: 'us-east-1' },
+  });
+  return (
+    await exchangeToken({
+      brokerUrl: dev.broker.url,
+      audience,
+      subjectToken: proof,
+      subjectTokenType: STS_PROOF_TOKEN_TYPE,
+    })
+  ).accessToken;
+}
+
+async function svidToken(dev: DevDescription, who: string, audience: string): Promise<string> {
+  const workload = dev.x509.workloads.find((w) => w.name === who)!;
+  const assertion = await createX509Assertion({
+    audience: dev.broker.loginAudience,
+    certificate: readFileSync(workload.cert),
+    privateKey: readFileSync(workload.key),
+    chain: readFileSync(workload.chain),
+  });
+  return (
+    await exchangeToken({
+      brokerUrl: dev.broker.url,
+      audience,
+      subjectToken: assertion,
+      subjectTokenType: X509_ASSERTION_TOKEN_TYPE,
+    })
+  ).accessToken;
 }
 
 function say(line: string): void {

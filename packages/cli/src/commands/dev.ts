@@ -15,11 +15,13 @@ interface DevFlags {
 export function registerDevCommand(program: Command): void {
   program
     .command('dev')
-    .description('run the STS emulator and a broker on loopback, with generated state')
+    .description(
+      'run the STS emulator, a broker and the gateway with two demo services on loopback, with generated state',
+    )
     .option('--state-dir <dir>', 'where keys, identities and dev.json live', DEFAULT_DEV_STATE_DIR)
     .option(
       '--port <n>',
-      'first port (broker; STS emulator on the next); 0 = any free ports',
+      'first port (broker; then STS emulator, gateway, gateway admin); 0 = any free ports',
       toPort,
       8700,
     )
@@ -44,7 +46,7 @@ function toPort(value: string): number {
 }
 
 function banner(dev: RunningDev, stateDir: string): string {
-  const { broker, sts, identities } = dev.description;
+  const { broker, sts, identities, gateway, x509 } = dev.description;
   const stateFlag = stateDir === DEFAULT_DEV_STATE_DIR ? '' : ` --state-dir ${stateDir}`;
   const orders = identities.find((i) => i.name === 'orders')!;
   return `
@@ -53,13 +55,18 @@ rolegate dev is running (dev mode: emulated STS, any authenticated principal may
   broker   ${broker.url}   issuer ${broker.issuer}
   JWKS     ${broker.jwksUrl}
   STS      ${sts.url}   (emulator; answers for every AWS STS host name, CA in ${relative(process.cwd(), sts.caFile)})
+  gateway  ${gateway.url}   billing → ${gateway.services['billing']}, rates → ${gateway.services['rates']}
+           audience ${gateway.audience}; orders may call billing and rates, reviews only rates
   state    ${devJsonPath(stateDir)}
 
 identities: ${identities.map((i) => `${i.name} (${i.arn})`).join(', ')}
+SPIFFE:     ${x509.workloads.map((w) => `${w.name} (${w.spiffeId})`).join(', ')}, trust domain ${x509.trustDomain}
 
 Try it, in another terminal:
   npx rolegate token --dev-identity orders --audience https://billing.example${stateFlag}
   npx rolegate demo${stateFlag}
+  curl -H "Authorization: Bearer $(npx rolegate token --dev-workload orders --audience ${gateway.audience}${stateFlag})" \\
+       ${gateway.services['billing']}/invoices
 
 or with AWS-style credentials, as with a real account:
   export AWS_ACCESS_KEY_ID=${orders.accessKeyId} AWS_SECRET_ACCESS_KEY=${orders.secretAccessKey} \\

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StsIdentity } from '@rolegate/testkit';
+import type { DevGatewayDescription } from './dev-gateway.ts';
 import type { DevX509 } from './dev-x509.ts';
 
 export const DEFAULT_DEV_STATE_DIR = '.rolegate/dev';
@@ -12,6 +13,7 @@ export interface DevDescription {
   sts: { url: string; caFile: string };
   identities: StsIdentity[];
   x509: DevX509;
+  gateway: DevGatewayDescription;
 }
 
 export function devJsonPath(stateDir: string): string {

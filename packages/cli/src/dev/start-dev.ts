@@ -13,12 +13,16 @@ import {
   startStsEmulator,
 } from '@rolegate/testkit';
 import type { Logger } from 'pino';
+import { type RunningDevGateway, startDevGateway } from './dev-gateway.ts';
 import { type DevDescription, devJsonPath } from './dev-state.ts';
 import { devX509BrokerConfig, prepareDevX509 } from './dev-x509.ts';
 
 export interface DevOptions {
   readonly stateDir: string;
-  /** First port: the broker listens on it, the STS emulator on the next. 0 = any free ports. */
+  /**
+   * First port: the broker listens on it, the STS emulator on the next, then the gateway and its
+   * admin listener. 0 = any free ports.
+   */
   readonly port: number;
   readonly logger?: Logger;
   readonly logLevel?: string;
@@ -28,6 +32,7 @@ export interface RunningDev {
   readonly description: DevDescription;
   readonly broker: Broker;
   readonly sts: StsEmulator;
+  readonly gateway: RunningDevGateway;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,18 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
     });
     const broker = await createBroker(config, options.logger ? { logger: options.logger } : {});
     await broker.listen();
+    const gateway = await startDevGateway({
+      stateDir,
+      port: options.port === 0 ? 0 : options.port + 2,
+      adminPort: options.port === 0 ? 0 : options.port + 3,
+      brokerIssuer: url,
+      sts: { url: sts.url, caFile },
+      logger: options.logger,
+      logLevel: options.logLevel,
+    }).catch(async (error: unknown) => {
+      await broker.close();
+      throw error;
+    });
     const description: DevDescription = {
       broker: {
         url,
@@ -67,6 +84,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       sts: { url: sts.url, caFile },
       identities,
       x509,
+      gateway: gateway.description,
     };
     writeFileSync(devJsonPath(stateDir), `${JSON.stringify(description, null, 2)}\n`, {
       mode: 0o600,
@@ -77,7 +95,9 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       description,
       broker,
       sts,
+      gateway,
       async close() {
+        await gateway.close();
         await broker.close();
         await sts.close();
       },

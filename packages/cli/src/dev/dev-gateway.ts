@@ -1,0 +1,166 @@
+// The gateway of `rolegate dev`: the Lattice + SPIFFE walkthrough on loopback. Two demo backends,
+// `billing` and `rates`, sit behind the gateway with the walkthrough's auth policies — orders may
+// call billing and rates, reviews only rates, nobody else — written so that they hold for the
+// `orders` and `reviews` identities of every kind: the STS role sessions (a broker token, or a raw
+// presigned proof sent to the gateway) and the SPIFFE SVIDs (a broker token from an X.509 login).
+// The config and policies are written to <state-dir>/gateway, so `rolegate gateway --config` can
+// run the same thing by hand.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createGateway, type Gateway, loadGatewayConfigFile } from '@rolegate/gateway';
+import type { Logger } from 'pino';
+import { stringify } from 'yaml';
+import { type DemoBackend, startDemoBackend } from './demo-backends.ts';
+import { DEV_TRUST_DOMAIN } from './dev-x509.ts';
+
+export const DEMO_SERVICES = ['billing', 'rates'] as const;
+const ACCOUNT = '111122223333';
+
+/** `dev.json`'s `gateway` section. */
+export interface DevGatewayDescription {
+  readonly url: string;
+  /** The `aud` a token must carry (and an STS proof must be made for) to pass the gateway. */
+  readonly audience: string;
+  /** Service name → the URL to call it through the gateway. */
+  readonly services: Readonly<Record<string, string>>;
+  readonly config: string;
+}
+
+export interface RunningDevGateway {
+  readonly description: DevGatewayDescription;
+  close(): Promise<void>;
+}
+
+export interface DevGatewayOptions {
+  readonly stateDir: string;
+  /** 0 = any free port. */
+  readonly port: number;
+  readonly adminPort: number;
+  readonly brokerIssuer: string;
+  readonly sts: { readonly url: string; readonly caFile: string };
+  readonly logger?: Logger;
+  readonly logLevel?: string;
+}
+
+/** Who may call what: orders → billing and rates, reviews → rates. */
+const CALLERS: Readonly<Record<(typeof DEMO_SERVICES)[number], readonly string[]>> = {
+  billing: ['orders'],
+  rates: ['orders', 'reviews'],
+};
+
+/** A Lattice auth policy admitting `names` as STS role sessions and as SPIFFE workloads. */
+export function demoPolicy(service: string, names: readonly string[]) {
+  const resource = `arn:rolegate:lattice:::service/${service}/*`;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'RoleSessions',
+        Effect: 'Allow',
+        Principal: { AWS: names.map((n) => `arn:aws:iam::${ACCOUNT}:role/${n}`) },
+        Action: 'vpc-lattice-svcs:Invoke',
+        Resource: resource,
+      },
+      {
+        Sid: 'SpiffeWorkloads',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'vpc-lattice-svcs:Invoke',
+        Resource: resource,
+        Condition: {
+          StringEquals: {
+            'aws:PrincipalTag/x509SAN/URI': names.map(
+              (n) => `spiffe://${DEV_TRUST_DOMAIN}/service/${n}`,
+            ),
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The service network's policy: only authenticated callers of the dev account. */
+const NETWORK_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'vpc-lattice-svcs:Invoke',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:PrincipalAccount': ACCOUNT },
+        StringNotEquals: { 'aws:PrincipalType': 'Anonymous' },
+      },
+    },
+  ],
+};
+
+export async function startDevGateway(options: DevGatewayOptions): Promise<RunningDevGateway> {
+  const dir = join(options.stateDir, 'gateway');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const backends: DemoBackend[] = [];
+  let gateway: Gateway | undefined;
+  try {
+    for (const name of DEMO_SERVICES) backends.push(await startDemoBackend(name));
+    const writeJson = (file: string, value: unknown) => {
+      writeFileSync(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+      return file;
+    };
+    // The audience is fixed before the port is known (`--port 0`): a name, not a URL.
+    const audience = 'https://gateway.rolegate.dev';
+    const config = {
+      listeners: [{ host: '127.0.0.1', port: options.port }],
+      admin: { host: '127.0.0.1', port: options.adminPort },
+      logLevel: options.logLevel ?? 'warn',
+      jwt: { issuer: options.brokerIssuer },
+      sts: {
+        endpointOverrides: { '*': options.sts.url },
+        caFile: options.sts.caFile,
+        allowInsecureEndpoints: true,
+      },
+      serviceNetwork: {
+        arn: 'arn:rolegate:lattice:::servicenetwork/dev',
+        policy: writeJson('network-policy.json', NETWORK_POLICY),
+      },
+      services: backends.map((backend) => ({
+        name: backend.name,
+        listener: { pathPrefix: `/${backend.name}` },
+        upstreams: [backend.url],
+        audiences: [audience],
+        policy: writeJson(
+          `${backend.name}-policy.json`,
+          demoPolicy(backend.name, CALLERS[backend.name as (typeof DEMO_SERVICES)[number]]),
+        ),
+      })),
+    };
+    const configFile = join(dir, 'gateway.yaml');
+    writeFileSync(
+      configFile,
+      `# Written by rolegate dev at every start; run it yourself with rolegate gateway --config\n${stringify(config)}`,
+    );
+    gateway = await createGateway(
+      loadGatewayConfigFile(configFile),
+      options.logger ? { logger: options.logger, configFile } : { configFile },
+    );
+    await gateway.listen();
+    const url = gateway.url;
+    const running = gateway;
+    return {
+      description: {
+        url,
+        audience,
+        services: Object.fromEntries(DEMO_SERVICES.map((name) => [name, `${url}/${name}`])),
+        config: configFile,
+      },
+      async close() {
+        await running.close();
+        await Promise.all(backends.map((b) => b.close()));
+      },
+    };
+  } catch (error) {
+    await gateway?.close();
+    await Promise.all(backends.map((b) => b.close()));
+    throw error;
+  }
+}

@@ -1,0 +1,224 @@
+// Every gateway option, its default and its check, in one place (services in service-schema.ts).
+// The parsed config is frozen. Options that weaken security are explicit and loud: the gateway logs
+// a warning at start when they are on (`jwt.allowInsecureHttp`, `sts.allowInsecureEndpoints`).
+
+import { PARTITIONS } from '@rolegate/broker';
+import { SUPPORTED_ALGORITHMS } from '@rolegate/verify';
+import { z } from 'zod';
+import { serviceSchema } from './service-schema.ts';
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+
+export const GATEWAY_DEFAULTS = Object.freeze({
+  listen: { host: '127.0.0.1', port: 8080 },
+  admin: { host: '127.0.0.1', port: 9901 },
+  maxHeaderBytes: 16_384,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 10_000,
+  algorithms: ['RS256'] as const,
+  clockToleranceSeconds: 30,
+  tokenCacheSize: 10_000,
+  stsConnectTimeoutMs: 2_000,
+  stsTimeoutMs: 5_000,
+  stsMaxFutureSkewSeconds: 60,
+  replayMaxEntries: 1_000_000,
+  logLevel: 'info',
+});
+
+const listenerSchema = z
+  .object({
+    host: z.string().min(1).default(GATEWAY_DEFAULTS.listen.host),
+    port: z.number().int().min(0).max(65_535).default(GATEWAY_DEFAULTS.listen.port),
+    /** Serve HTTPS with this certificate and key (PEM files). */
+    tls: z
+      .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const adminSchema = z
+  .object({
+    host: z.string().min(1).default(GATEWAY_DEFAULTS.admin.host),
+    port: z.number().int().min(0).max(65_535).default(GATEWAY_DEFAULTS.admin.port),
+  })
+  .strict();
+
+const jwtSchema = z
+  .object({
+    /** `iss` of accepted tokens: the broker's issuer URL. */
+    issuer: z.url(),
+    /** The broker's JWKS. Default `<issuer>/.well-known/jwks.json`. */
+    jwksUri: z.url().optional(),
+    /** A JWKS file to use instead of fetching one (fixed keys; re-read on reload). */
+    jwksFile: z.string().min(1).optional(),
+    algorithms: z
+      .array(z.enum(SUPPORTED_ALGORITHMS))
+      .min(1)
+      .default([...GATEWAY_DEFAULTS.algorithms]),
+    clockToleranceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(300)
+      .default(GATEWAY_DEFAULTS.clockToleranceSeconds),
+    /** Verified tokens remembered; 0 turns the cache off. */
+    tokenCacheSize: z.number().int().min(0).max(1_000_000).default(GATEWAY_DEFAULTS.tokenCacheSize),
+    /** Allow an http: JWKS on a host other than loopback. Never in production. Loud. */
+    allowInsecureHttp: z.boolean().default(false),
+  })
+  .strict()
+  .refine((jwt) => jwt.jwksUri === undefined || jwt.jwksFile === undefined, {
+    message: 'give jwksUri or jwksFile, not both',
+  });
+
+const stsSchema = z
+  .object({
+    partitions: z.array(z.enum(PARTITIONS)).min(1).default(['aws']),
+    regions: z
+      .partialRecord(z.enum(PARTITIONS), z.array(z.string().regex(REGION)).min(1))
+      .optional(),
+    globalEndpoint: z.boolean().default(true),
+    fips: z.boolean().default(false),
+    dualStack: z.boolean().default(false),
+    /** STS host (or `*`) → base URL to connect to instead (VPC endpoint, proxy, emulator). */
+    endpointOverrides: z.record(z.string(), z.url()).default({}),
+    /** Extra CA bundle (PEM file) for overridden https endpoints. */
+    caFile: z.string().min(1).optional(),
+    /** Allow http: or loopback overrides (the emulator). Never in production. Loud. */
+    allowInsecureEndpoints: z.boolean().default(false),
+    connectTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(30_000)
+      .default(GATEWAY_DEFAULTS.stsConnectTimeoutMs),
+    timeoutMs: z.number().int().min(200).max(60_000).default(GATEWAY_DEFAULTS.stsTimeoutMs),
+    maxFutureSkewSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(300)
+      .default(GATEWAY_DEFAULTS.stsMaxFutureSkewSeconds),
+    /** Proofs remembered as used; when full, new proofs are refused (503), never forgotten early. */
+    replayMaxEntries: z.number().int().min(1_000).default(GATEWAY_DEFAULTS.replayMaxEntries),
+    principals: z
+      .object({
+        allowRoot: z.boolean().default(false),
+        allowFederatedUsers: z.boolean().default(false),
+        allowServiceLinkedRoles: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((sts, ctx) => {
+    if (sts.allowInsecureEndpoints) return;
+    for (const [host, url] of Object.entries(sts.endpointOverrides)) {
+      const { protocol, hostname } = new URL(url);
+      if (protocol !== 'https:' || /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/.test(hostname)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endpointOverrides', host],
+          message: 'plain http or loopback STS endpoints need sts.allowInsecureEndpoints: true',
+        });
+      }
+    }
+  });
+
+const limitsSchema = z
+  .object({
+    /** Largest request head (request line and headers); larger is 431. */
+    maxHeaderBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .max(1_048_576)
+      .default(GATEWAY_DEFAULTS.maxHeaderBytes),
+    /** The request head must arrive within this time (408); defeats slow headers. */
+    headersTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(300_000)
+      .default(GATEWAY_DEFAULTS.headersTimeoutMs),
+    /** The whole request, body included, must arrive within this time (408); 0 = no limit. */
+    requestTimeoutMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .default(GATEWAY_DEFAULTS.requestTimeoutMs),
+    /** How long an idle client connection is kept open between requests. */
+    keepAliveTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(GATEWAY_DEFAULTS.keepAliveTimeoutMs),
+    /** Open client connections per listener at most; more are closed at once. */
+    maxConnections: z.number().int().min(16).default(GATEWAY_DEFAULTS.maxConnections),
+  })
+  .strict()
+  .refine((l) => l.requestTimeoutMs === 0 || l.headersTimeoutMs <= l.requestTimeoutMs, {
+    path: ['headersTimeoutMs'],
+    message: 'must not exceed requestTimeoutMs',
+  });
+
+export const gatewayConfigSchema = z
+  .object({
+    /** Where clients connect: one or more listeners, plain or TLS. */
+    listeners: z
+      .array(listenerSchema)
+      .min(1)
+      .default([{ ...GATEWAY_DEFAULTS.listen }]),
+    /** /healthz, /readyz and /metrics, apart from service traffic; `false` turns it off. */
+    admin: z.union([adminSchema, z.literal(false)]).default({ ...GATEWAY_DEFAULTS.admin }),
+    /** Bearer tokens from a rolegate broker; absent = Bearer credentials are refused. */
+    jwt: jwtSchema.optional(),
+    /** Raw presigned STS proofs (`Authorization: RoleGate-STS rgsts1.…`); absent = refused. */
+    sts: stsSchema.optional(),
+    /** Lattice's service network: its ARN, and a policy every service's requests must also pass. */
+    serviceNetwork: z
+      .object({
+        arn: z.string().min(1).optional(),
+        policy: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Account id → AWS Organizations id, for `aws:PrincipalOrgID`. */
+    orgIds: z.record(z.string().regex(/^\d{12}$/), z.string().regex(ORG_ID)).default({}),
+    limits: limitsSchema.prefault({}),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    services: z.array(serviceSchema).min(1),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    const matches = new Set<string>();
+    config.services.forEach((service, i) => {
+      if (names.has(service.name)) {
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: 'duplicate name' });
+      }
+      names.add(service.name);
+      for (const host of service.listener.hosts ?? ['*']) {
+        const key = `${host} ${service.listener.pathPrefix}`;
+        if (matches.has(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', i, 'listener'],
+            message: `another service already matches ${host} under ${service.listener.pathPrefix}`,
+          });
+        }
+        matches.add(key);
+      }
+    });
+  });
+
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+export type GatewayConfig = Readonly<z.output<typeof gatewayConfigSchema>>;

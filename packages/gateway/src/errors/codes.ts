@@ -1,0 +1,94 @@
+// The registry of every refusal the gateway answers with, and the HTTP answer each gets. Codes are
+// stable: clients, dashboards and tests branch on them, never on messages. A retired code is never
+// reused; add new ones at the end of a group. docs/gateway.md lists them and a test keeps the two in
+// step. The `token.*`, `jwks.*` and path `request.*` codes are @rolegate/verify's, with the same
+// meaning, so a client sees one vocabulary whether a service sits behind the gateway or uses the
+// middleware. Programmer misuse (bad options) is a TypeError instead: no request can cause it.
+
+/** `error` member of a refusal body: RFC 6750 values, then HTTP-level ones for the rest. */
+export type GatewayWireError =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'access_denied'
+  | 'temporarily_unavailable'
+  | 'not_found'
+  | 'request_timeout'
+  | 'headers_too_large'
+  | 'bad_gateway'
+  | 'gateway_timeout'
+  | 'server_error';
+
+export type GatewayStatus = 400 | 401 | 403 | 404 | 408 | 431 | 500 | 502 | 503 | 504;
+
+export interface GatewayErrorSpec {
+  readonly status: GatewayStatus;
+  /** `error`; absent for a 401 to a request that sent no credential at all (RFC 6750 §3.1). */
+  readonly wire?: GatewayWireError;
+  /** Sent as `error_description`: fixed ASCII text, never the precise reason. */
+  readonly description: string;
+}
+
+const spec = (
+  status: GatewayStatus,
+  wire: GatewayWireError | undefined,
+  description: string,
+): GatewayErrorSpec =>
+  wire === undefined ? { status, description } : { status, wire, description };
+
+export const GATEWAY_ERRORS = {
+  // The HTTP request itself, refused before any credential or policy is looked at.
+  'request.bad_path': spec(400, 'invalid_request', 'the request path is not acceptable'),
+  'request.encoded_slash': spec(400, 'invalid_request', 'the request path has an encoded slash'),
+  'request.backslash': spec(400, 'invalid_request', 'the request path has a backslash'),
+  'request.nul': spec(400, 'invalid_request', 'the request path has a NUL character'),
+  'request.bad_escape': spec(400, 'invalid_request', 'the request path has an invalid escape'),
+  'request.duplicate_header': spec(
+    400,
+    'invalid_request',
+    'a header that must appear once appears more than once',
+  ),
+  'request.malformed': spec(400, 'invalid_request', 'the request could not be parsed'),
+  'request.headers_too_large': spec(431, 'headers_too_large', 'the request headers are too large'),
+  'request.timeout': spec(408, 'request_timeout', 'the request did not arrive in time'),
+  'request.no_route': spec(404, 'not_found', 'no service matches this request'),
+
+  // The caller's credential: 401, with an RFC 6750 challenge.
+  'token.missing': spec(401, undefined, 'a credential is required'),
+  'token.malformed': spec(401, 'invalid_token', 'the token is not a compact JWS'),
+  'token.too_large': spec(401, 'invalid_token', 'the token is too large'),
+  'token.bad_header': spec(401, 'invalid_token', 'the token header is not acceptable'),
+  'token.algorithm_not_allowed': spec(401, 'invalid_token', 'the token algorithm is not allowed'),
+  'token.unknown_key': spec(401, 'invalid_token', 'the token was signed by an unknown key'),
+  'token.bad_signature': spec(401, 'invalid_token', 'the token signature is invalid'),
+  'token.expired': spec(401, 'invalid_token', 'the token has expired'),
+  'token.not_yet_valid': spec(401, 'invalid_token', 'the token is not valid yet'),
+  'token.issuer_mismatch': spec(401, 'invalid_token', 'the token was issued by another issuer'),
+  'token.audience_mismatch': spec(401, 'invalid_token', 'the token is meant for another audience'),
+  'token.bad_claims': spec(401, 'invalid_token', 'the token claims are malformed'),
+  'credential.unsupported_scheme': spec(
+    401,
+    'invalid_request',
+    'the Authorization scheme is not accepted here',
+  ),
+  'sts.proof_invalid': spec(401, 'invalid_token', 'the STS proof is not acceptable'),
+  'sts.proof_replayed': spec(401, 'invalid_token', 'the STS proof has already been used'),
+  'sts.rejected': spec(401, 'invalid_token', 'STS rejected the proof'),
+  'sts.principal_not_allowed': spec(401, 'invalid_token', 'this kind of principal is not accepted'),
+
+  // Services the gateway depends on to check a credential.
+  'jwks.unavailable': spec(503, 'temporarily_unavailable', 'the signing keys cannot be fetched'),
+  'sts.unavailable': spec(503, 'temporarily_unavailable', 'STS cannot confirm the proof now'),
+
+  // The policy decision.
+  'request.denied': spec(403, 'access_denied', 'the policy does not allow this request'),
+
+  // The upstream service.
+  'upstream.unavailable': spec(502, 'bad_gateway', 'the upstream service is unavailable'),
+  'upstream.timeout': spec(504, 'gateway_timeout', 'the upstream service did not answer in time'),
+
+  // The gateway itself.
+  'gateway.internal': spec(500, 'server_error', 'internal error'),
+} as const satisfies Record<string, GatewayErrorSpec>;
+
+/** Every code a {@link GatewayError} can carry. */
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

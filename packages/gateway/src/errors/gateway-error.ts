@@ -1,0 +1,67 @@
+// One error class for every refusal, with the stable code on the class and the instance, and the
+// translations from the errors of the packages the gateway builds on. `message` is the precise
+// reason, for the log only; an answer carries only the code's fixed description.
+
+import type { BrokerError, BrokerErrorCode } from '@rolegate/broker';
+import type { VerifyError } from '@rolegate/verify';
+import { GATEWAY_ERRORS, type GatewayErrorCode, type GatewayErrorSpec } from './codes.ts';
+
+export class GatewayError extends Error {
+  readonly code: GatewayErrorCode;
+  readonly status: GatewayErrorSpec['status'];
+  /** Seconds a client should wait before retrying (503). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: GatewayErrorCode,
+    message?: string,
+    options: { cause?: unknown; retryAfterSeconds?: number | undefined } = {},
+  ) {
+    super(
+      message ?? GATEWAY_ERRORS[code].description,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = GATEWAY_ERRORS[code].status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}
+
+/** Every verify code is a gateway code of the same name and meaning (a test pins this). */
+export function fromVerifyError(error: VerifyError): GatewayError {
+  return new GatewayError(error.code, error.message, {
+    cause: error,
+    retryAfterSeconds: error.retryAfterSeconds,
+  });
+}
+
+// The broker's finer codes fold into a few gateway ones: the client needs to know whether to make
+// a new proof (401), or retry later (503); the broker code stays in the log through `cause`.
+function stsCodeFor(code: BrokerErrorCode): GatewayErrorCode {
+  if (code === 'proof.replayed') return 'sts.proof_replayed';
+  if (code.startsWith('proof.')) return 'sts.proof_invalid';
+  if (code.startsWith('identity.')) return 'sts.principal_not_allowed';
+  switch (code) {
+    case 'sts.signature_mismatch':
+    case 'sts.invalid_client_token':
+    case 'sts.expired_token':
+    case 'sts.rejected':
+      return 'sts.rejected';
+    default:
+      // Throttling, timeouts, untrustworthy answers, a full replay cache: never "bad credentials".
+      return 'sts.unavailable';
+  }
+}
+
+export function fromBrokerError(error: BrokerError): GatewayError {
+  const code = stsCodeFor(error.code);
+  return new GatewayError(code, `${error.code}: ${error.message}`, {
+    cause: error,
+    retryAfterSeconds: code === 'sts.unavailable' ? (error.retryAfterSeconds ?? 1) : undefined,
+  });
+}

@@ -1,0 +1,83 @@
+// The client-facing servers: node:http (or node:https with the listener's certificate), no
+// framework. Node's parser runs strict (no lenient flags, duplicate headers never joined), heads
+// are capped, and slow clients are cut off — a head must arrive within `headersTimeoutMs`, the
+// whole request within `requestTimeoutMs` — so a slow-loris client holds a connection for a
+// bounded time only.
+
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server, type ServerOptions } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig } from '../config/schema.ts';
+import type { createClientErrorHandler } from './client-error.ts';
+import type { createRequestHandlers } from './request-handler.ts';
+
+type ListenerConfig = GatewayConfig['listeners'][number];
+
+export interface Listener {
+  readonly server: Server;
+  readonly config: ListenerConfig;
+}
+
+export function createListener(
+  listener: ListenerConfig,
+  limits: GatewayConfig['limits'],
+  handlers: ReturnType<typeof createRequestHandlers>,
+  onClientError: ReturnType<typeof createClientErrorHandler>,
+): Listener {
+  const options: ServerOptions = {
+    maxHeaderSize: limits.maxHeaderBytes,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // How often Node looks for requests past those deadlines (its default is every 30 s).
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 4)),
+    insecureHTTPParser: false,
+    joinDuplicateHeaders: false,
+    noDelay: true,
+  };
+  const server =
+    listener.tls === undefined
+      ? createHttpServer(options, handlers.onRequest)
+      : createHttpsServer(
+          {
+            ...options,
+            cert: readFileSync(listener.tls.certFile),
+            key: readFileSync(listener.tls.keyFile),
+          },
+          handlers.onRequest,
+        );
+  server.maxConnections = limits.maxConnections;
+  server.on('checkContinue', handlers.onCheckContinue);
+  server.on('upgrade', handlers.onUpgrade);
+  server.on('clientError', onClientError);
+  return { server, config: listener };
+}
+
+/** Listens and resolves to the listener's URL. */
+export function startListening(
+  server: Server,
+  host: string,
+  port: number,
+  scheme: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const name = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve(`${scheme}://${name}:${address.port}`);
+    });
+  });
+}
+
+/** Stops accepting, lets requests in flight finish within `graceMs`, then cuts what remains. */
+export async function stopListening(server: Server, graceMs: number): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(timer);
+}
