@@ -93,6 +93,35 @@ async function runGateway(configJson: string): Promise<void> {
   process.stdout.write(`${gateway.url}\n`);
 }
 
+/**
+ * The floor for any Node proxy: node:http in, an undici Pool out, bodies streamed, no credential,
+ * no policy, no header work beyond dropping hop-by-hop ones. What the gateway adds is measured
+ * against this as well as against nginx.
+ */
+async function runBareProxy(backendUrl: string): Promise<void> {
+  const pool = new Pool(backendUrl, { connections: CONNECTIONS * 2 });
+  const server = createServer((req, res) => {
+    const headers = { ...req.headers };
+    delete headers.connection;
+    pool
+      .request({ method: req.method as 'GET', path: req.url ?? '/', headers, body: req })
+      .then((up) => {
+        const out: Record<string, string | string[]> = {};
+        for (const [k, v] of Object.entries(up.headers)) {
+          if (v !== undefined && k !== 'connection' && k !== 'keep-alive') out[k] = v;
+        }
+        res.writeHead(up.statusCode, out);
+        up.body.pipe(res);
+      })
+      .catch(() => {
+        res.writeHead(502).end();
+      });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+}
+
 /** Closed loop with an undici Pool (used when wrk is absent). */
 async function runClosedLoop(argsJson: string): Promise<void> {
   const { url, headers, seconds } = JSON.parse(argsJson) as {
@@ -385,6 +414,8 @@ export default async function gatewayBench(): Promise<void> {
       children.push(gw.child);
       return gw;
     };
+    const bare = await startChild('bare-proxy', [backend.line]);
+    children.push(bare.child);
     const uncached = await startGw(0);
     const cached = await startGw(10_000);
     nginx = await startNginx(backend.line);
@@ -407,6 +438,13 @@ export default async function gatewayBench(): Promise<void> {
         }),
       );
     }
+    peaks.push(
+      await peak(wrk, {
+        name: 'bare Node proxy (node:http + undici, no auth)',
+        url: bare.line,
+        headers: plain,
+      }),
+    );
     const gwTarget = {
       name: 'gateway, JWT verified every request + Lattice policy',
       url: uncached.line,
@@ -421,7 +459,7 @@ export default async function gatewayBench(): Promise<void> {
         headers: authed,
       }),
     );
-    const anchor = peaks[1] ?? direct;
+    const anchor = nginx === undefined ? direct : peaks[1]!;
     printPeaks(peaks, anchor);
 
     const rate = Math.max(100, Math.floor(gwPeak.rps / 2));
@@ -441,10 +479,13 @@ export default async function gatewayBench(): Promise<void> {
       })),
     );
     const added = atRate[1]!.p99Ms - atRate[0]!.p99Ms;
+    const barePeak = peaks.find((p) => p.name.startsWith('bare Node proxy'))!;
     const ratio = nginx === undefined ? undefined : gwPeak.rps / anchor.rps;
     console.log(
       `  verifying gateway / nginx throughput = ${ratio === undefined ? 'n/a (no nginx)' : ratio.toFixed(2)} (target ≥ 0.5: ${ratio === undefined ? 'not measured' : ratio >= 0.5 ? 'met' : 'not met'})\n` +
-        `  p99 added by the gateway at half its peak = ${added.toFixed(2)} ms (target < 2 ms: ${added < 2 ? 'met' : 'not met'})`,
+        `  p99 added by the gateway at half its peak = ${added.toFixed(2)} ms (target < 2 ms: ${added < 2 ? 'met' : 'not met'})\n` +
+        `  bare Node proxy / nginx = ${nginx === undefined ? 'n/a' : (barePeak.rps / anchor.rps).toFixed(2)}; ` +
+        `verifying gateway / bare Node proxy = ${(gwPeak.rps / barePeak.rps).toFixed(2)}`,
     );
   } finally {
     nginx?.stop();
@@ -461,6 +502,7 @@ if (role !== undefined) {
   const roles: Record<string, () => Promise<void>> = {
     backend: runBackend,
     gateway: () => runGateway(arg),
+    'bare-proxy': () => runBareProxy(arg),
     'closed-loop': () => runClosedLoop(arg),
     'open-loop': () => runOpenLoop(arg),
   };
