@@ -7,7 +7,8 @@ import {
   type PrincipalRules,
   principalFromAnswer,
 } from '../identity/principal.ts';
-import { type ReplayCache, ReplayCacheFullError } from '../replay/replay-cache.ts';
+import type { ReplayCache } from '../replay/replay-cache.ts';
+import { replayOp } from '../replay/replay-op.ts';
 import type { StsHost } from './endpoints.ts';
 import { buildOutboundRequest } from './outbound-request.ts';
 import { MAX_PROOF_AGE_SECONDS } from './proof-rules.ts';
@@ -50,7 +51,7 @@ export class StsLogin {
     // The signature is an HMAC over the whole canonical request, so it names this proof uniquely
     // across partitions, accounts and keys.
     const replayKey = `sts:${createHash('sha256').update(proof.signature).digest('base64url')}`;
-    if (await this.#replay((cache) => cache.seen(replayKey)))
+    if (await replayOp(this.#options.replay, (cache) => cache.seen(replayKey)))
       throw new BrokerError('proof.replayed');
 
     const answer = readStsAnswer(
@@ -60,22 +61,9 @@ export class StsLogin {
 
     const holdUntilMs =
       (proof.signedAt + MAX_PROOF_AGE_SECONDS + options.maxFutureSkewSeconds) * 1000;
-    if (!(await this.#replay((cache) => cache.claim(replayKey, holdUntilMs)))) {
+    if (!(await replayOp(this.#options.replay, (cache) => cache.claim(replayKey, holdUntilMs)))) {
       throw new BrokerError('proof.replayed', 'lost a race for the same proof');
     }
     return { principal, proof, stsRequestId: answer.requestId };
-  }
-
-  async #replay<T>(op: (cache: ReplayCache) => Promise<T>): Promise<T> {
-    try {
-      return await op(this.#options.replay);
-    } catch (error) {
-      const detail =
-        error instanceof ReplayCacheFullError ? 'replay cache full' : (error as Error).message;
-      throw new BrokerError('broker.replay_cache_unavailable', detail, {
-        retryAfterSeconds: 1,
-        cause: error,
-      });
-    }
   }
 }

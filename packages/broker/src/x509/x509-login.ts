@@ -3,7 +3,8 @@
 // the `jti` is claimed (atomically: of two concurrent uses exactly one wins).
 import { createHash } from 'node:crypto';
 import { BrokerError } from '../errors/broker-error.ts';
-import { type ReplayCache, ReplayCacheFullError } from '../replay/replay-cache.ts';
+import type { ReplayCache } from '../replay/replay-cache.ts';
+import { replayOp } from '../replay/replay-op.ts';
 import { type CertificateIdentity, identifyCertificate } from './certificate-identity.ts';
 import type { Profiles } from './profiles.ts';
 import type { TrustStore } from './trust-store.ts';
@@ -39,7 +40,7 @@ export class X509Login {
     // jti is unique per signer: keying on the certificate too means nobody can burn the jti
     // values of another workload's future assertions.
     const replayKey = `x509:${createHash('sha256').update(`${leaf.fingerprint}\n${jti}`).digest('base64url')}`;
-    if (await this.#replay((cache) => cache.seen(replayKey)))
+    if (await replayOp(this.#options.replay, (cache) => cache.seen(replayKey)))
       throw new BrokerError('assertion.replayed');
     const identity = identifyCertificate({
       leaf,
@@ -49,21 +50,8 @@ export class X509Login {
       clock: { nowMs, skewMs: options.skewSeconds * 1000 },
     });
     const holdUntilMs = (exp + options.skewSeconds) * 1000;
-    if (!(await this.#replay((cache) => cache.claim(replayKey, holdUntilMs))))
+    if (!(await replayOp(this.#options.replay, (cache) => cache.claim(replayKey, holdUntilMs))))
       throw new BrokerError('assertion.replayed', 'lost a race for the same assertion');
     return identity;
-  }
-
-  async #replay<T>(op: (cache: ReplayCache) => Promise<T>): Promise<T> {
-    try {
-      return await op(this.#options.replay);
-    } catch (error) {
-      const detail =
-        error instanceof ReplayCacheFullError ? 'replay cache full' : (error as Error).message;
-      throw new BrokerError('broker.replay_cache_unavailable', detail, {
-        retryAfterSeconds: 1,
-        cause: error,
-      });
-    }
   }
 }
