@@ -1,6 +1,7 @@
 export { type Broker, type BrokerOptions, createBroker } from './broker.ts';
 export { ConfigError, loadBrokerConfigFile, parseBrokerConfig } from './config/load-config.ts';
 export type { BrokerConfig, BrokerConfigInput } from './config/schema.ts';
+export { isLocalTarget, stsSchema } from './config/schema.ts';
 export { BrokerError, isBrokerError } from './errors/broker-error.ts';
 export {
   type BrokerErrorCode,

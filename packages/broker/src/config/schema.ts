@@ -10,7 +10,8 @@ import { ROLE_ARN } from '../x509/profiles.ts';
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
 
-const stsSchema = z
+/** The STS options every proof checker shares (broker, and the gateway's no-broker mode). */
+export const stsSchema = z
   .object({
     /** Partitions whose STS endpoints proofs may name. */
     partitions: z.array(z.enum(PARTITIONS)).min(1).default(['aws']),

@@ -2,12 +2,11 @@
 // The parsed config is frozen. Options that weaken security are explicit and loud: the gateway logs
 // a warning at start when they are on (`jwt.allowInsecureHttp`, `sts.allowInsecureEndpoints`).
 
-import { PARTITIONS } from '@rolegate/broker';
+import { stsSchema as brokerStsSchema, isLocalTarget } from '@rolegate/broker';
 import { SUPPORTED_ALGORITHMS } from '@rolegate/verify';
 import { z } from 'zod';
 import { serviceSchema } from './service-schema.ts';
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 
 export const GATEWAY_DEFAULTS = Object.freeze({
@@ -75,34 +74,9 @@ const jwtSchema = z
     message: 'give jwksUri or jwksFile, not both',
   });
 
-const stsSchema = z
-  .object({
-    partitions: z.array(z.enum(PARTITIONS)).min(1).default(['aws']),
-    regions: z
-      .partialRecord(z.enum(PARTITIONS), z.array(z.string().regex(REGION)).min(1))
-      .optional(),
-    globalEndpoint: z.boolean().default(true),
-    fips: z.boolean().default(false),
-    dualStack: z.boolean().default(false),
-    /** STS host (or `*`) → base URL to connect to instead (VPC endpoint, proxy, emulator). */
-    endpointOverrides: z.record(z.string(), z.url()).default({}),
-    /** Extra CA bundle (PEM file) for overridden https endpoints. */
-    caFile: z.string().min(1).optional(),
-    /** Allow http: or loopback overrides (the emulator). Never in production. Loud. */
-    allowInsecureEndpoints: z.boolean().default(false),
-    connectTimeoutMs: z
-      .number()
-      .int()
-      .min(100)
-      .max(30_000)
-      .default(GATEWAY_DEFAULTS.stsConnectTimeoutMs),
-    timeoutMs: z.number().int().min(200).max(60_000).default(GATEWAY_DEFAULTS.stsTimeoutMs),
-    maxFutureSkewSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(300)
-      .default(GATEWAY_DEFAULTS.stsMaxFutureSkewSeconds),
+// The broker's STS options (same names, defaults and checks), plus what only the gateway needs.
+const stsSchema = brokerStsSchema
+  .extend({
     /** Proofs remembered as used; when full, new proofs are refused (503), never forgotten early. */
     replayMaxEntries: z.number().int().min(1_000).default(GATEWAY_DEFAULTS.replayMaxEntries),
     principals: z
@@ -119,7 +93,7 @@ const stsSchema = z
     if (sts.allowInsecureEndpoints) return;
     for (const [host, url] of Object.entries(sts.endpointOverrides)) {
       const { protocol, hostname } = new URL(url);
-      if (protocol !== 'https:' || /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/.test(hostname)) {
+      if (protocol !== 'https:' || isLocalTarget(hostname)) {
         ctx.addIssue({
           code: 'custom',
           path: ['endpointOverrides', host],
