@@ -1,8 +1,9 @@
 // Assembles a broker from a validated config: key ring, STS client, replay cache, login policy and
 // the HTTP routes. `createBroker` does all checks that can fail before the broker listens.
-import { randomUUID } from 'node:crypto';
+import { constants as cryptoConstants, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SecureContextOptions, TLSSocket, TlsOptions } from 'node:tls';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -121,7 +122,9 @@ export async function createBroker(
   const certificateLogins = x509Logins(config, trust, replay, loginAudience, now);
 
   const metrics = new BrokerMetrics();
+  const https = tlsListenerOptions(config);
   const app = Fastify({
+    ...(https === undefined ? {} : { https }),
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -131,6 +134,17 @@ export async function createBroker(
     connectionTimeout: config.limits.requestTimeoutMs * 3,
   });
   app.server.maxConnections = config.limits.maxConnections;
+  // A client certificate is read per request: renegotiation must not swap it mid-connection.
+  // Node only reports a renegotiation attempt (the handshake still completes): the connection
+  // is dropped here.
+  if (https !== undefined) {
+    app.server.on('secureConnection', (socket: TLSSocket) => {
+      socket.disableRenegotiation();
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ERR_TLS_RENEGOTIATION_DISABLED') socket.destroy();
+      });
+    });
+  }
   // Per-IP limit on token requests, before any STS call: keeps one client from spending the
   // broker's STS quota or filling the replay cache.
   await app.register(rateLimit, {
@@ -194,6 +208,33 @@ export async function createBroker(
       await caller.close();
       await replay.close();
     },
+  };
+}
+
+/**
+ * HTTPS settings for `listen.tls`. With an `x509` section the server asks for a client
+ * certificate, but leaves every decision to rolegate's own path validation: Node's check is off,
+ * and a connection without a certificate still reaches the other logins. Session tickets are off:
+ * a resumed session carries the leaf but not the intermediates the client first sent.
+ */
+function tlsListenerOptions(config: BrokerConfig): (SecureContextOptions & TlsOptions) | undefined {
+  const tls = config.listen.tls;
+  if (tls === undefined) return undefined;
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new ConfigError('config', [`listen.tls.${what}: ${(error as Error).message}`]);
+    }
+  };
+  const requestCert = config.x509 !== undefined;
+  return {
+    cert: read(tls.certFile, 'certFile'),
+    key: read(tls.keyFile, 'keyFile'),
+    minVersion: 'TLSv1.2',
+    requestCert,
+    rejectUnauthorized: false,
+    secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
   };
 }
 

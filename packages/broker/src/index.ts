@@ -1,7 +1,7 @@
 export { type Broker, type BrokerOptions, createBroker } from './broker.ts';
 export { ConfigError, loadBrokerConfigFile, parseBrokerConfig } from './config/load-config.ts';
 export type { BrokerConfig, BrokerConfigInput } from './config/schema.ts';
-export { isLocalTarget, stsSchema } from './config/schema.ts';
+export { isLocalTarget, stsSchema, x509Schema } from './config/schema.ts';
 export { BrokerError, isBrokerError } from './errors/broker-error.ts';
 export {
   type BrokerErrorCode,
@@ -14,6 +14,7 @@ export { REDACTED_PATHS } from './http/logger.ts';
 export {
   JWT_TOKEN_TYPE,
   STS_PROOF_TOKEN_TYPE,
+  TLS_CLIENT_CERTIFICATE_TOKEN_TYPE,
   TOKEN_EXCHANGE_GRANT,
   X509_ASSERTION_TOKEN_TYPE,
 } from './http/token-route.ts';
@@ -49,10 +50,16 @@ export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';
 export { StsLogin, type StsLoginOptions, type StsLoginResult } from './sts/sts-login.ts';
 export { validateStsProof } from './sts/validate-proof.ts';
 export type { LoginMethod, TokenClaims } from './token/claims.ts';
+export {
+  CertificateAuthenticator,
+  type X509Config,
+} from './x509/certificate-authenticator.ts';
+export type { CertificateIdentity } from './x509/certificate-identity.ts';
 export type {
   CertificateMethod,
   CertificatePrincipal,
 } from './x509/certificate-principal.ts';
 export { JWT_SVID_ALGORITHMS, type JwtSvidAlgorithm } from './x509/jwt-svid-login.ts';
 export { parseSpiffeId, type SpiffeId } from './x509/spiffe-id.ts';
+export { peerCertificateChain } from './x509/tls-peer-chain.ts';
 export type { TrustStore } from './x509/trust-store.ts';

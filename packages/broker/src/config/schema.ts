@@ -88,7 +88,7 @@ const profileSchema = z
     message: 'give exactly one of trustDomain and trustAnchor',
   });
 
-const x509Schema = z
+export const x509Schema = z
   .object({
     /** Tolerance for clock differences: certificate validity, CRL dates, assertion times. */
     clockSkewSeconds: z.number().int().min(0).max(300).default(60),
@@ -173,6 +173,18 @@ export const brokerConfigSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8700),
+        /**
+         * Serve HTTPS with this certificate. With an `x509` section the listener also asks for
+         * client certificates, and the subject token type
+         * `urn:rolegate:token-type:tls-client-certificate` logs in with the one presented.
+         */
+        tls: z
+          .object({
+            certFile: z.string().min(1),
+            keyFile: z.string().min(1),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8700 }),

@@ -49,6 +49,11 @@ export const ERROR_CODES = {
   ),
   'request.too_large': spec(413, 'invalid_request', 'the request body is too large'),
   'request.malformed': spec(400, 'invalid_request', 'the request could not be parsed'),
+  'request.unexpected_parameter': spec(
+    400,
+    'invalid_request',
+    'a parameter was sent that this subject token type does not take',
+  ),
   'request.invalid_audience': spec(400, 'invalid_target', 'audience is not a valid audience value'),
   'request.rate_limited': spec(
     429,
@@ -266,6 +271,11 @@ export const ERROR_CODES = {
     503,
     'temporarily_unavailable',
     'the broker cannot tell whether the certificate is revoked; retry later',
+  ),
+  'cert.not_presented': spec(
+    401,
+    'invalid_grant',
+    'no TLS client certificate was presented on this connection',
   ),
 
   // SPIFFE identities.

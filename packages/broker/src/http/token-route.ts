@@ -1,8 +1,9 @@
 // POST /v1/token — RFC 8693 token exchange. Parameters are read from a strict form body (each at
 // most once); the subject token is validated by the login its type names (a presigned STS proof
-// confirmed by STS, an X.509 assertion, a SPIFFE JWT-SVID); the login policy decides; the token
-// is signed with the active key.
+// confirmed by STS, an X.509 assertion, a SPIFFE JWT-SVID, or the TLS client certificate of the
+// connection); the login policy decides; the token is signed with the active key.
 import { randomUUID } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BrokerError } from '../errors/broker-error.ts';
 import type { LoginPolicy } from '../identity/login-policy.ts';
@@ -11,9 +12,12 @@ import type { KeyRing } from '../keys/key-ring.ts';
 import type { StsLogin } from '../sts/sts-login.ts';
 import { buildClaims, type LoginMethod } from '../token/claims.ts';
 import { signToken } from '../token/sign-token.ts';
+import type { CertificateAuthenticator } from '../x509/certificate-authenticator.ts';
+import type { CertificateIdentity } from '../x509/certificate-identity.ts';
 import type { CertificatePrincipal } from '../x509/certificate-principal.ts';
 import type { JwtSvidLogin } from '../x509/jwt-svid-login.ts';
 import { describeName } from '../x509/names.ts';
+import { peerCertificateChain } from '../x509/tls-peer-chain.ts';
 import type { X509Login } from '../x509/x509-login.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { sendOAuthError, toBrokerError } from './oauth-error.ts';
@@ -21,6 +25,11 @@ import { sendOAuthError, toBrokerError } from './oauth-error.ts';
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const STS_PROOF_TOKEN_TYPE = 'urn:rolegate:token-type:aws-sts-presigned';
 export const X509_ASSERTION_TOKEN_TYPE = 'urn:rolegate:token-type:x509-assertion';
+/**
+ * The certificate of the TLS connection is the subject: no `subject_token` is sent. Only on the
+ * broker's own TLS listener (a proxy in front would hold the handshake, not the client).
+ */
+export const TLS_CLIENT_CERTIFICATE_TOKEN_TYPE = 'urn:rolegate:token-type:tls-client-certificate';
 /** Issued tokens are JWTs; as a subject token type it names a SPIFFE JWT-SVID. */
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
@@ -36,6 +45,8 @@ export interface TokenRouteDeps {
   /** Absent when the broker has no `x509` configuration: the token type is then unsupported. */
   readonly x509Login?: X509Login;
   readonly jwtSvidLogin?: JwtSvidLogin;
+  /** Present when the broker listens with TLS and has an `x509` configuration. */
+  readonly tlsLogin?: CertificateAuthenticator;
   readonly loginPolicy: LoginPolicy;
   readonly keyRing: () => KeyRing;
   readonly metrics: BrokerMetrics;
@@ -93,12 +104,20 @@ async function issue(
   deps: TokenRouteDeps,
 ): Promise<{ token: string; expiresIn: number }> {
   const form = readForm(request.body);
+  // The certificate of the connection is the subject: a token beside it would be a second,
+  // ignored credential, and a client that sends one has misunderstood something.
+  if (form.subject_token_type === TLS_CLIENT_CERTIFICATE_TOKEN_TYPE) {
+    if (form.subject_token !== undefined)
+      throw new BrokerError('request.unexpected_parameter', 'subject_token');
+  } else if (form.subject_token === undefined) {
+    throw new BrokerError('request.missing_parameter', 'subject_token');
+  }
   if (form.grant_type !== TOKEN_EXCHANGE_GRANT)
     throw new BrokerError('request.unsupported_grant_type');
   const login = loginFor(form.subject_token_type, deps);
   if (!AUDIENCE.test(form.audience)) throw new BrokerError('request.invalid_audience');
 
-  const who = await login(request, form.subject_token, form.audience);
+  const who = await login(request, form.subject_token ?? '', form.audience);
   const nowMs = deps.now();
   const allowed = deps.loginPolicy.allows({
     principal: who.principal,
@@ -157,32 +176,20 @@ type LoginStep = (
 
 /** The login for a subject_token_type, or `request.unsupported_token_type`. */
 function loginFor(tokenType: string, deps: TokenRouteDeps): LoginStep {
-  const { x509Login, jwtSvidLogin } = deps;
+  const { x509Login, jwtSvidLogin, tlsLogin } = deps;
   if (tokenType === STS_PROOF_TOKEN_TYPE)
     return (request, token, audience) => stsLogin(request, token, audience, deps);
   if (tokenType === X509_ASSERTION_TOKEN_TYPE && x509Login) {
-    return async (request, token, audience) => {
-      const { principal, droppedTags, path } = await x509Login.authenticate(token);
-      const leaf = path[0]!;
-      request.log.info(
-        {
-          method: 'x509',
-          trust_source: principal.trustSource,
-          profile: principal.profile,
-          subject: describeName(leaf.subject),
-          issuer: describeName(leaf.issuer),
-          serial: principal.sessionName,
-          spiffe_id: principal.spiffeId,
-          fingerprint: leaf.fingerprint,
-          arn: principal.sessionArn,
-          audience,
-        },
-        'x509 login',
-      );
-      // Tags STS would refuse are left out; which ones, and why, goes to the log (not the value).
-      if (droppedTags.length > 0)
-        request.log.warn({ dropped_tags: droppedTags }, 'certificate tags dropped');
-      return certificateLogin(principal, deps);
+    return async (request, token, audience) =>
+      certificateLogin(request, await x509Login.authenticate(token), audience, deps);
+  }
+  if (tokenType === TLS_CLIENT_CERTIFICATE_TOKEN_TYPE && tlsLogin) {
+    return async (request, _token, audience) => {
+      const socket = request.raw.socket as Partial<TLSSocket>;
+      // Plain HTTP (or a listener without TLS) has no handshake that proved anything.
+      if (socket.encrypted !== true) throw new BrokerError('cert.not_presented', 'not TLS');
+      const chain = peerCertificateChain(socket as TLSSocket);
+      return certificateLogin(request, tlsLogin.authenticate(chain), audience, deps);
     };
   }
   if (tokenType === JWT_TOKEN_TYPE && jwtSvidLogin) {
@@ -199,7 +206,7 @@ function loginFor(tokenType: string, deps: TokenRouteDeps): LoginStep {
         },
         'jwt-svid login',
       );
-      return certificateLogin(principal, deps);
+      return certificateLoginFor(principal, deps);
     };
   }
   throw new BrokerError('request.unsupported_token_type');
@@ -226,7 +233,36 @@ async function stsLogin(
   return { principal, method: 'aws-sts', ttlSeconds: deps.ttlSeconds };
 }
 
-function certificateLogin(principal: CertificatePrincipal, deps: TokenRouteDeps): Login {
+function certificateLogin(
+  request: FastifyRequest,
+  identity: CertificateIdentity,
+  audience: string,
+  deps: TokenRouteDeps,
+): Login {
+  const { principal, droppedTags, path } = identity;
+  const leaf = path[0]!;
+  request.log.info(
+    {
+      method: 'x509',
+      trust_source: principal.trustSource,
+      profile: principal.profile,
+      subject: describeName(leaf.subject),
+      issuer: describeName(leaf.issuer),
+      serial: principal.sessionName,
+      spiffe_id: principal.spiffeId,
+      fingerprint: leaf.fingerprint,
+      arn: principal.sessionArn,
+      audience,
+    },
+    'x509 login',
+  );
+  // Tags STS would refuse are left out; which ones, and why, goes to the log (not the value).
+  if (droppedTags.length > 0)
+    request.log.warn({ dropped_tags: droppedTags }, 'certificate tags dropped');
+  return certificateLoginFor(principal, deps);
+}
+
+function certificateLoginFor(principal: CertificatePrincipal, deps: TokenRouteDeps): Login {
   return {
     principal,
     method: principal.method,
@@ -237,11 +273,15 @@ function certificateLogin(principal: CertificatePrincipal, deps: TokenRouteDeps)
   };
 }
 
-function readForm(body: unknown): Record<FormParameter, string> {
+/** Every parameter at most once and never empty; only `subject_token` may be missing. */
+function readForm(
+  body: unknown,
+): Record<Exclude<FormParameter, 'subject_token'>, string> & { subject_token?: string } {
   if (!(body instanceof URLSearchParams)) throw new BrokerError('request.unsupported_media_type');
   const form = {} as Record<FormParameter, string>;
   for (const name of FORM_PARAMETERS) {
     const values = body.getAll(name);
+    if (values.length === 0 && name === 'subject_token') continue;
     if (values.length === 0 || values[0] === '')
       throw new BrokerError('request.missing_parameter', name);
     if (values.length > 1) throw new BrokerError('request.duplicate_parameter', name);

@@ -1,39 +1,31 @@
-// Builds the X.509 and SPIFFE logins from the broker's `x509` configuration: the trust store
-// (every source loaded and validated, or the broker does not start) and the two logins over it.
+// Builds the certificate logins from the broker's `x509` configuration: the trust store (every
+// source loaded and validated, or the broker does not start) and the logins over it — X.509
+// assertions, JWT-SVIDs and, on a TLS listener, client certificates.
 import type { Logger } from 'pino';
-import { ConfigError } from '../config/load-config.ts';
 import type { BrokerConfig } from '../config/schema.ts';
 import type { ReplayCache } from '../replay/replay-cache.ts';
+import { CertificateAuthenticator, openStore } from './certificate-authenticator.ts';
 import { JwtSvidLogin } from './jwt-svid-login.ts';
 import { Profiles } from './profiles.ts';
-import { type TrustSourceConfig, TrustSourceError } from './trust-source.ts';
-import { TrustStore } from './trust-store.ts';
+import type { TrustStore } from './trust-store.ts';
 import { X509Login } from './x509-login.ts';
 
 /** Undefined without an `x509` section; a source that does not load is a `config.invalid`. */
 export function openTrustStore(config: BrokerConfig, logger: Logger): TrustStore | undefined {
-  if (config.x509 === undefined) return undefined;
-  const sources: TrustSourceConfig[] = [
-    ...config.x509.trustDomains.map((d) => ({ kind: 'trustDomain' as const, ...d })),
-    ...config.x509.trustAnchors.map((a) => ({ kind: 'trustAnchor' as const, ...a })),
-  ];
-  try {
-    return new TrustStore(sources, logger);
-  } catch (error) {
-    if (error instanceof TrustSourceError)
-      throw new ConfigError('config', [`x509: ${error.message}`]);
-    throw error;
-  }
+  return config.x509 === undefined ? undefined : openStore(config.x509, logger);
 }
 
-/** The logins the token route dispatches X.509 assertions and JWT-SVIDs to. */
+/**
+ * The logins the token route dispatches X.509 assertions, JWT-SVIDs and TLS client certificates
+ * (when the broker terminates TLS itself) to.
+ */
 export function x509Logins(
   config: BrokerConfig,
   store: TrustStore | undefined,
   replay: ReplayCache,
   loginAudience: string,
   now: () => number,
-): { x509Login?: X509Login; jwtSvidLogin?: JwtSvidLogin } {
+): { x509Login?: X509Login; jwtSvidLogin?: JwtSvidLogin; tlsLogin?: CertificateAuthenticator } {
   if (config.x509 === undefined || store === undefined) return {};
   const profiles = new Profiles(config.x509.profiles);
   const skewSeconds = config.x509.clockSkewSeconds;
@@ -47,5 +39,9 @@ export function x509Logins(
       algorithms: config.x509.jwtSvid.algorithms,
       now,
     }),
+    tlsLogin:
+      config.listen.tls === undefined
+        ? undefined
+        : new CertificateAuthenticator(store, config.x509, now),
   };
 }

@@ -20,6 +20,7 @@ export class TrustStore {
   readonly #logger: Logger;
   readonly #watchers: FSWatcher[] = [];
   readonly #pending = new Map<string, NodeJS.Timeout>();
+  #generation = 0;
   readonly #onSighup = () => {
     for (const k of this.#configs.keys()) this.reload(k, 'SIGHUP');
   };
@@ -33,6 +34,11 @@ export class TrustStore {
       this.#current.set(k, source);
       this.#describe(source, 'trust source loaded');
     }
+  }
+
+  /** Goes up whenever a source is replaced: what was decided with an older one must be redone. */
+  get generation(): number {
+    return this.#generation;
   }
 
   trustDomain(name: string): TrustSource | undefined {
@@ -51,6 +57,7 @@ export class TrustStore {
     try {
       const source = loadTrustSource(config);
       this.#current.set(sourceKey, source);
+      this.#generation++;
       this.#describe(source, `trust source reloaded (${reason})`);
       return true;
     } catch (error) {

@@ -11,6 +11,7 @@ import {
 } from '@rolegate/testkit';
 import { BrokerError } from '../../src/errors/broker-error.ts';
 import { type BrokerErrorCode, ERROR_CODES } from '../../src/errors/codes.ts';
+import { CLIENT_CODES, SVID_CODES } from './support/expected-codes.ts';
 import {
   createX509Fixture,
   offlineLogins,
@@ -18,80 +19,6 @@ import {
   type X509Fixture,
 } from './support/pki-fixture.ts';
 import { assertionFor, startX509Harness, type X509Harness } from './support/x509-harness.ts';
-
-const SVID_CODES: Record<BrokenSvidName, BrokerErrorCode> = {
-  leafCaTrue: 'cert.leaf_is_ca',
-  leafKeyCertSign: 'cert.bad_leaf_key_usage',
-  leafCrlSign: 'cert.bad_leaf_key_usage',
-  leafNoDigitalSignature: 'cert.bad_leaf_key_usage',
-  leafNoKeyUsage: 'cert.bad_leaf_key_usage',
-  leafKeyUsageNotCritical: 'spiffe.bad_svid',
-  leafEkuServerAuthOnly: 'cert.bad_extended_key_usage',
-  twoUriSans: 'spiffe.bad_svid',
-  twoSpiffeIds: 'spiffe.bad_svid',
-  // No SPIFFE ID: held to the plain trust anchors, which do not include the SPIFFE CA.
-  noUriSan: 'cert.untrusted',
-  rootSpiffeId: 'spiffe.bad_id',
-  uppercaseTrustDomain: 'spiffe.bad_id',
-  spiffeIdWithPort: 'spiffe.bad_id',
-  spiffeIdWithUserinfo: 'spiffe.bad_id',
-  spiffeIdWithQuery: 'spiffe.bad_id',
-  spiffeIdWithFragment: 'spiffe.bad_id',
-  spiffeIdPercentEncoded: 'spiffe.bad_id',
-  spiffeIdDotSegment: 'spiffe.bad_id',
-  spiffeIdEmptySegment: 'spiffe.bad_id',
-  spiffeIdTrailingSlash: 'spiffe.bad_id',
-  spiffeSchemeUppercase: 'spiffe.bad_id',
-  unknownTrustDomain: 'spiffe.unknown_trust_domain',
-  // partner.test is trusted, but only with partner.test's own anchors.
-  foreignTrustDomain: 'cert.untrusted',
-  expired: 'cert.expired',
-  notYetValid: 'cert.not_yet_valid',
-  intermediateExpired: 'cert.expired',
-  intermediateNotYetValid: 'cert.not_yet_valid',
-  rootExpired: 'cert.expired',
-  sha1Signature: 'cert.signature_algorithm_not_allowed',
-  md5Signature: 'cert.signature_algorithm_not_allowed',
-  sha1Intermediate: 'cert.signature_algorithm_not_allowed',
-  signatureAlgorithmMismatch: 'cert.malformed',
-  badSignature: 'cert.untrusted',
-  unknownCriticalExtension: 'cert.unknown_critical_extension',
-  intermediateUnknownCriticalExtension: 'cert.unknown_critical_extension',
-  duplicateExtension: 'cert.malformed',
-  trailingDerBytes: 'cert.malformed',
-  zeroSerial: 'cert.bad_serial',
-  negativeSerial: 'cert.bad_serial',
-  serialTooLong: 'cert.bad_serial',
-  versionOne: 'cert.bad_version',
-  emptySubjectSanNotCritical: 'cert.empty_subject',
-  rsa1024Leaf: 'cert.unsupported_key',
-  secp256k1Leaf: 'cert.unsupported_key',
-  intermediateCaFalse: 'cert.not_a_ca',
-  intermediateNoBasicConstraints: 'cert.not_a_ca',
-  intermediateNoKeyCertSign: 'cert.bad_ca_key_usage',
-  pathLenExceeded: 'cert.path_length_exceeded',
-  intermediatePathLenExceeded: 'cert.path_length_exceeded',
-  nameConstraintViolated: 'cert.name_constraint_violation',
-  excludedNameConstraint: 'cert.name_constraint_violation',
-  anchorNameConstraintViolated: 'cert.name_constraint_violation',
-  chainCycle: 'cert.untrusted',
-  missingIntermediate: 'cert.untrusted',
-  selfSignedLeaf: 'cert.untrusted',
-  chainTooLong: 'assertion.bad_chain',
-  revoked: 'cert.revoked',
-  intermediateRevoked: 'cert.revoked',
-};
-
-const CLIENT_CODES: Record<BrokenClientName, BrokerErrorCode> = {
-  dnsNameConstraintViolated: 'cert.name_constraint_violation',
-  excludedDnsNameConstraint: 'cert.name_constraint_violation',
-  directoryNameConstraintViolated: 'cert.name_constraint_violation',
-  clientEkuServerAuthOnly: 'cert.bad_extended_key_usage',
-  clientNoKeyUsage: 'cert.bad_leaf_key_usage',
-  clientEmptySubjectSanNotCritical: 'cert.empty_subject',
-  // A certificate without a SPIFFE ID from the SPIFFE CA: not a plain anchor.
-  clientIssuedBySpiffeCa: 'cert.untrusted',
-};
 
 // Built once, before the tests are declared: the cases are listed by name, their leaves read later.
 const f: X509Fixture = createX509Fixture();
