@@ -1,7 +1,12 @@
 export { type Broker, type BrokerOptions, createBroker } from './broker.ts';
 export { ConfigError, loadBrokerConfigFile, parseBrokerConfig } from './config/load-config.ts';
 export type { BrokerConfig, BrokerConfigInput } from './config/schema.ts';
-export { isLocalTarget, stsSchema, x509Schema } from './config/schema.ts';
+export {
+  certificateTrustFields,
+  checkCertificateTrust,
+  isLocalTarget,
+  stsSchema,
+} from './config/schema.ts';
 export { BrokerError, isBrokerError } from './errors/broker-error.ts';
 export {
   type BrokerErrorCode,
@@ -52,7 +57,7 @@ export { validateStsProof } from './sts/validate-proof.ts';
 export type { LoginMethod, TokenClaims } from './token/claims.ts';
 export {
   CertificateAuthenticator,
-  type X509Config,
+  type CertificateTrustConfig,
 } from './x509/certificate-authenticator.ts';
 export type { CertificateIdentity } from './x509/certificate-identity.ts';
 export type {

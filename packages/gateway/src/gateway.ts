@@ -58,7 +58,7 @@ export async function createGateway(
   const replay =
     options.replayCache ?? new MemoryReplayCache({ maxEntries: config.sts?.replayMaxEntries });
   const source = options.configFile ?? 'config';
-  let runtime: Runtime = buildRuntime(config, undefined, { metrics, replay, source });
+  let runtime: Runtime = buildRuntime(config, undefined, { metrics, replay, source, logger });
   warnAboutConfig(config, logger);
 
   const handlers = createRequestHandlers({ runtime: () => runtime, logger, metrics });
@@ -68,7 +68,7 @@ export async function createGateway(
     challenge: () => runtime.challenge,
   });
   const listeners: Listener[] = config.listeners.map((l) =>
-    createListener(l, config.limits, handlers, onClientError),
+    createListener(l, config.limits, handlers, onClientError, config.x509 !== undefined),
   );
   let urls: string[] = [];
   let adminUrl: string | undefined;
@@ -87,7 +87,7 @@ export async function createGateway(
     try {
       const candidate =
         next ?? (options.configFile ? loadGatewayConfigFile(options.configFile) : runtime.config);
-      built = buildRuntime(candidate, runtime, { metrics, replay, source });
+      built = buildRuntime(candidate, runtime, { metrics, replay, source, logger });
     } catch (error) {
       metrics.reload('refused');
       logger.error({ err: error }, 'reload refused: the configuration in force is kept');

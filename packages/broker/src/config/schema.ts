@@ -88,13 +88,87 @@ const profileSchema = z
     message: 'give exactly one of trustDomain and trustAnchor',
   });
 
+/**
+ * The certificate trust settings: what the broker's certificate logins and the gateway's TLS
+ * client certificates are checked against. The gateway takes exactly these fields.
+ */
+export const certificateTrustFields = {
+  /** Tolerance for clock differences: certificate validity, CRL dates, assertion times. */
+  clockSkewSeconds: z.number().int().min(0).max(300).default(60),
+  trustDomains: z.array(trustDomainSchema).default([]),
+  trustAnchors: z.array(trustAnchorSchema).default([]),
+  profiles: z.array(profileSchema).default([]),
+};
+
+/** Names listed once, and every profile naming a source that exists (one profile per source). */
+export function checkCertificateTrust(
+  x509: {
+    readonly trustDomains: readonly { readonly name: string }[];
+    readonly trustAnchors: readonly { readonly name: string }[];
+    readonly profiles: readonly {
+      readonly name: string;
+      readonly trustDomain?: string | undefined;
+      readonly trustAnchor?: string | undefined;
+    }[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const unique = (names: string[], path: string) => {
+    const seen = new Set<string>();
+    names.forEach((name, i) => {
+      if (seen.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [path, i, 'name'],
+          message: `${name} is listed twice`,
+        });
+      seen.add(name);
+    });
+  };
+  unique(
+    x509.trustDomains.map((d) => d.name),
+    'trustDomains',
+  );
+  unique(
+    x509.trustAnchors.map((a) => a.name),
+    'trustAnchors',
+  );
+  unique(
+    x509.profiles.map((p) => p.name),
+    'profiles',
+  );
+  const domains = new Set(x509.trustDomains.map((d) => d.name));
+  const anchors = new Set(x509.trustAnchors.map((a) => a.name));
+  const used = new Set<string>();
+  x509.profiles.forEach((p, i) => {
+    const source =
+      p.trustDomain !== undefined ? `trustDomain:${p.trustDomain}` : `trustAnchor:${p.trustAnchor}`;
+    if (p.trustDomain !== undefined && !domains.has(p.trustDomain))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profiles', i, 'trustDomain'],
+        message: 'no such trust domain',
+      });
+    if (p.trustAnchor !== undefined && !anchors.has(p.trustAnchor))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profiles', i, 'trustAnchor'],
+        message: 'no such trust anchor',
+      });
+    // The anchor a path ends at picks the profile: two profiles for one source would be a guess.
+    if (used.has(source))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profiles', i],
+        message: `a second profile for ${source}`,
+      });
+    used.add(source);
+  });
+}
+
 export const x509Schema = z
   .object({
-    /** Tolerance for clock differences: certificate validity, CRL dates, assertion times. */
-    clockSkewSeconds: z.number().int().min(0).max(300).default(60),
-    trustDomains: z.array(trustDomainSchema).default([]),
-    trustAnchors: z.array(trustAnchorSchema).default([]),
-    profiles: z.array(profileSchema).default([]),
+    ...certificateTrustFields,
     jwtSvid: z
       .object({
         /** Algorithms accepted on JWT-SVIDs. */
@@ -107,61 +181,7 @@ export const x509Schema = z
       .default({ algorithms: [...JWT_SVID_ALGORITHMS] }),
   })
   .strict()
-  .superRefine((x509, ctx) => {
-    const unique = (names: string[], path: string) => {
-      const seen = new Set<string>();
-      names.forEach((name, i) => {
-        if (seen.has(name))
-          ctx.addIssue({
-            code: 'custom',
-            path: [path, i, 'name'],
-            message: `${name} is listed twice`,
-          });
-        seen.add(name);
-      });
-    };
-    unique(
-      x509.trustDomains.map((d) => d.name),
-      'trustDomains',
-    );
-    unique(
-      x509.trustAnchors.map((a) => a.name),
-      'trustAnchors',
-    );
-    unique(
-      x509.profiles.map((p) => p.name),
-      'profiles',
-    );
-    const domains = new Set(x509.trustDomains.map((d) => d.name));
-    const anchors = new Set(x509.trustAnchors.map((a) => a.name));
-    const used = new Set<string>();
-    x509.profiles.forEach((p, i) => {
-      const source =
-        p.trustDomain !== undefined
-          ? `trustDomain:${p.trustDomain}`
-          : `trustAnchor:${p.trustAnchor}`;
-      if (p.trustDomain !== undefined && !domains.has(p.trustDomain))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['profiles', i, 'trustDomain'],
-          message: 'no such trust domain',
-        });
-      if (p.trustAnchor !== undefined && !anchors.has(p.trustAnchor))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['profiles', i, 'trustAnchor'],
-          message: 'no such trust anchor',
-        });
-      // The anchor a path ends at picks the profile: two profiles for one source would be a guess.
-      if (used.has(source))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['profiles', i],
-          message: `a second profile for ${source}`,
-        });
-      used.add(source);
-    });
-  });
+  .superRefine(checkCertificateTrust);
 
 export const brokerConfigSchema = z
   .object({

@@ -14,7 +14,11 @@ import { Profiles } from './profiles.ts';
 import { type TrustSourceConfig, TrustSourceError } from './trust-source.ts';
 import { TrustStore } from './trust-store.ts';
 
-export type X509Config = NonNullable<BrokerConfig['x509']>;
+/** The trust settings a certificate is checked against: the broker's `x509` minus JWT-SVIDs. */
+export type CertificateTrustConfig = Pick<
+  NonNullable<BrokerConfig['x509']>,
+  'clockSkewSeconds' | 'trustDomains' | 'trustAnchors' | 'profiles'
+>;
 
 export class CertificateAuthenticator {
   readonly store: TrustStore;
@@ -22,7 +26,7 @@ export class CertificateAuthenticator {
   readonly #skewMs: number;
   readonly #now: () => number;
 
-  constructor(store: TrustStore, x509: X509Config, now: () => number = Date.now) {
+  constructor(store: TrustStore, x509: CertificateTrustConfig, now: () => number = Date.now) {
     this.store = store;
     this.#profiles = new Profiles(x509.profiles);
     this.#skewMs = x509.clockSkewSeconds * 1000;
@@ -30,7 +34,7 @@ export class CertificateAuthenticator {
   }
 
   /** Loads every trust source of `x509`; a source that does not load is a ConfigError. */
-  static open(x509: X509Config, logger: Logger, now?: () => number): CertificateAuthenticator {
+  static open(x509: CertificateTrustConfig, logger: Logger, now?: () => number): CertificateAuthenticator {
     return new CertificateAuthenticator(openStore(x509, logger), x509, now);
   }
 
@@ -56,7 +60,7 @@ export class CertificateAuthenticator {
 }
 
 /** The trust store of an `x509` section; a source that does not load is a ConfigError. */
-export function openStore(x509: X509Config, logger: Logger): TrustStore {
+export function openStore(x509: CertificateTrustConfig, logger: Logger): TrustStore {
   const sources: TrustSourceConfig[] = [
     ...x509.trustDomains.map((d) => ({ kind: 'trustDomain' as const, ...d })),
     ...x509.trustAnchors.map((a) => ({ kind: 'trustAnchor' as const, ...a })),

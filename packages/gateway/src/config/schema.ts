@@ -2,7 +2,12 @@
 // The parsed config is frozen. Options that weaken security are explicit and loud: the gateway logs
 // a warning at start when they are on (`jwt.allowInsecureHttp`, `sts.allowInsecureEndpoints`).
 
-import { stsSchema as brokerStsSchema, isLocalTarget } from '@rolegate/broker';
+import {
+  stsSchema as brokerStsSchema,
+  certificateTrustFields,
+  checkCertificateTrust,
+  isLocalTarget,
+} from '@rolegate/broker';
 import { SUPPORTED_ALGORITHMS } from '@rolegate/verify';
 import { z } from 'zod';
 import { serviceSchema } from './service-schema.ts';
@@ -155,6 +160,26 @@ export const gatewayConfigSchema = z
     jwt: jwtSchema.optional(),
     /** Raw presigned STS proofs (`Authorization: RoleGate-STS rgsts1.…`); absent = refused. */
     sts: stsSchema.optional(),
+    /**
+     * TLS client certificates: HTTPS listeners ask for one, and a request without Authorization
+     * on a connection that presented one is that certificate's principal (the broker's `x509`
+     * rules and mapping; `jwtSvid` does not apply).
+     */
+    x509: z
+      .object(certificateTrustFields)
+      .strict()
+      .superRefine((x509, ctx) => {
+        checkCertificateTrust(x509, ctx);
+        x509.profiles.forEach((p, i) => {
+          if (p.ttlSeconds !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['profiles', i, 'ttlSeconds'],
+              message: 'the gateway issues no tokens: ttlSeconds does not apply',
+            });
+        });
+      })
+      .optional(),
     /** Lattice's service network: its ARN, and a policy every service's requests must also pass. */
     serviceNetwork: z
       .object({
@@ -173,6 +198,13 @@ export const gatewayConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.x509 !== undefined && !config.listeners.some((l) => l.tls !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['x509'],
+        message: 'client certificates need a listener with tls',
+      });
+    }
     const names = new Set<string>();
     const matches = new Set<string>();
     config.services.forEach((service, i) => {

@@ -74,10 +74,16 @@ export const GATEWAY_ERRORS = {
   'sts.proof_replayed': spec(401, 'invalid_token', 'the STS proof has already been used'),
   'sts.rejected': spec(401, 'invalid_token', 'STS rejected the proof'),
   'sts.principal_not_allowed': spec(401, 'invalid_token', 'this kind of principal is not accepted'),
+  'certificate.invalid': spec(401, undefined, 'the TLS client certificate is not acceptable'),
 
   // Services the gateway depends on to check a credential.
   'jwks.unavailable': spec(503, 'temporarily_unavailable', 'the signing keys cannot be fetched'),
   'sts.unavailable': spec(503, 'temporarily_unavailable', 'STS cannot confirm the proof now'),
+  'certificate.unavailable': spec(
+    503,
+    'temporarily_unavailable',
+    'the revocation status of the client certificate cannot be checked now',
+  ),
 
   // The policy decision.
   'request.denied': spec(403, 'access_denied', 'the policy does not allow this request'),

@@ -65,3 +65,16 @@ export function fromBrokerError(error: BrokerError): GatewayError {
     retryAfterSeconds: code === 'sts.unavailable' ? (error.retryAfterSeconds ?? 1) : undefined,
   });
 }
+
+/**
+ * A refused TLS client certificate: 401, or 503 when the gateway's own CRL is out of date (not the
+ * caller's fault). The broker's precise code leads the message, for the log.
+ */
+export function fromCertificateError(error: BrokerError): GatewayError {
+  const unavailable = error.spec.status >= 500;
+  return new GatewayError(
+    unavailable ? 'certificate.unavailable' : 'certificate.invalid',
+    `${error.code}: ${error.message}`,
+    { cause: error, retryAfterSeconds: unavailable ? 30 : undefined },
+  );
+}

@@ -108,6 +108,8 @@ export function admit(
     req.headers.authorization,
     runtime.kinds.byScheme,
     service.audience,
+    req.socket,
+    runtime.kinds.x509,
   );
   return caller instanceof Promise
     ? caller.then((c) => decide(req, service, target, c, state))

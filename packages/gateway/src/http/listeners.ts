@@ -4,15 +4,28 @@
 // whole request within `requestTimeoutMs` — so a slow-loris client holds a connection for a
 // bounded time only.
 
+import { constants as cryptoConstants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { createClientErrorHandler } from './client-error.ts';
 import type { createRequestHandlers } from './request-handler.ts';
 
 type ListenerConfig = GatewayConfig['listeners'][number];
+
+/**
+ * Ask for a client certificate without requiring one (anonymous callers and bearer tokens still
+ * work), with Node's own chain check off. No session tickets: a resumed session keeps the leaf but
+ * not the intermediates the client first sent, and the path is built from those.
+ */
+const clientCertificateOptions = {
+  requestCert: true,
+  rejectUnauthorized: false,
+  secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+} as const;
 
 export interface Listener {
   readonly server: Server;
@@ -24,6 +37,8 @@ export function createListener(
   limits: GatewayConfig['limits'],
   handlers: ReturnType<typeof createRequestHandlers>,
   onClientError: ReturnType<typeof createClientErrorHandler>,
+  /** Ask TLS clients for a certificate (the `x509` section): rolegate, not Node, judges it. */
+  requestClientCertificates = false,
 ): Listener {
   const options: ServerOptions = {
     maxHeaderSize: limits.maxHeaderBytes,
@@ -44,9 +59,21 @@ export function createListener(
             ...options,
             cert: readFileSync(listener.tls.certFile),
             key: readFileSync(listener.tls.keyFile),
+            minVersion: 'TLSv1.2',
+            ...(requestClientCertificates ? clientCertificateOptions : {}),
           },
           handlers.onRequest,
         );
+  if (listener.tls !== undefined && requestClientCertificates) {
+    // A certificate is judged once per connection: renegotiation must not swap it underneath.
+    // Node only reports the attempt (the handshake completes), so the connection is dropped here.
+    server.on('secureConnection', (socket: TLSSocket) => {
+      socket.disableRenegotiation();
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ERR_TLS_RENEGOTIATION_DISABLED') socket.destroy();
+      });
+    });
+  }
   server.maxConnections = limits.maxConnections;
   server.on('checkContinue', handlers.onCheckContinue);
   server.on('upgrade', handlers.onUpgrade);

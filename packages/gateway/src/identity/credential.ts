@@ -1,11 +1,15 @@
 // Who is calling: the one place that reads the caller's credential. Each kind of credential is its
-// own module (jwt-kind.ts, sts-kind.ts; the X.509 kind plugs in the same way) behind the
-// CredentialKind interface, chosen by the Authorization scheme. The rules hold for every kind:
-// no credential at all is an anonymous caller (null); a credential that is present but fails is a
-// 401, never an anonymous caller; a scheme no configured kind reads is refused, not ignored.
+// own module (jwt-kind.ts, sts-kind.ts behind the CredentialKind interface, chosen by the
+// Authorization scheme; x509-kind.ts for the TLS client certificate, read only when there is no
+// Authorization header: an explicit credential says who the request is from). The rules hold for
+// every kind: no credential at all is an anonymous caller (null); a credential that is present but
+// fails is a 401, never an anonymous caller; a scheme no configured kind reads is refused.
 
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Principal } from '@rolegate/verify';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { CertificateKind } from './x509-kind.ts';
 
 /** How the caller proved itself to the gateway. */
 export type CredentialKindName = 'jwt' | 'sts' | 'x509';
@@ -33,7 +37,7 @@ export interface CredentialKind {
 export interface Caller {
   readonly kind: CredentialKindName;
   readonly principal: Principal;
-  /** The credential as sent, kept only to forward a bearer token when a service asks for it. */
+  /** The credential as sent, kept only to forward a bearer token when a service asks for it ('' for a certificate). */
   readonly credential: string;
 }
 
@@ -59,8 +63,15 @@ export function identifyCaller(
   authorization: string | undefined,
   kinds: ReadonlyMap<string, CredentialKind>,
   service: CredentialAudience,
+  socket: Socket,
+  certificates: CertificateKind | undefined,
 ): Caller | null | Promise<Caller> {
-  if (authorization === undefined) return null;
+  if (authorization === undefined) {
+    if (certificates === undefined || (socket as Partial<TLSSocket>).encrypted !== true)
+      return null;
+    const principal = certificates.identify(socket as TLSSocket, service);
+    return principal === null ? null : { kind: 'x509', principal, credential: '' };
+  }
   const { scheme, credential } = splitAuthorization(authorization);
   const kind = kinds.get(scheme);
   if (kind === undefined) {

@@ -34,5 +34,7 @@ export function restartOnlyChanges(before: GatewayConfig, after: GatewayConfig):
   for (const key of ['listeners', 'admin', 'limits'] as const) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed.push(key);
   }
+  // Whether HTTPS listeners ask for client certificates is set when they start.
+  if ((before.x509 === undefined) !== (after.x509 === undefined)) changed.push('x509 (on or off)');
   return changed;
 }

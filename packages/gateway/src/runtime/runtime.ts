@@ -4,6 +4,7 @@
 // flight; a new runtime is only built when every policy compiles and every file reads.
 
 import type { ReplayCache } from '@rolegate/broker';
+import type { Logger } from 'pino';
 import { GatewayConfigError } from '../config/load-config.ts';
 import { loadPolicies } from '../config/load-policies.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -28,6 +29,7 @@ export interface RuntimeDeps {
   readonly metrics: GatewayMetrics;
   readonly replay: ReplayCache;
   readonly source: string;
+  readonly logger: Logger;
 }
 
 /** Builds a runtime; throws GatewayConfigError (nothing is changed) when something cannot load. */
@@ -46,7 +48,7 @@ export function buildRuntime(
   const policies = loadPolicies(config, deps.source);
   let kinds: CredentialKinds;
   try {
-    kinds = buildCredentialKinds(config, previous?.kinds, deps.replay);
+    kinds = buildCredentialKinds(config, previous?.kinds, deps.replay, deps.logger);
   } catch (error) {
     // A bad JWKS file, an unreadable CA bundle: the operator's to fix, named like any option.
     throw new GatewayConfigError(deps.source, [`credentials: ${(error as Error).message}`]);
@@ -88,6 +90,7 @@ export function buildRuntime(
   } catch (error) {
     for (const upstream of created) void upstream.close();
     if (kinds.sts !== undefined && kinds.sts !== previous?.kinds.sts) void kinds.sts.kind.close();
+    kinds.x509?.close();
     if (error instanceof GatewayConfigError) throw error;
     throw new GatewayConfigError(deps.source, [`services: ${(error as Error).message}`]);
   }
@@ -101,5 +104,7 @@ export async function retireRuntime(previous: Runtime, next: Runtime | undefined
   }
   const sts = previous.kinds.sts;
   if (sts !== undefined && next?.kinds.sts !== sts) closing.push(sts.kind.close());
+  // Each runtime reads the trust files afresh, so its certificate kind is its own.
+  if (previous.kinds.x509 !== next?.kinds.x509) previous.kinds.x509?.close();
   await Promise.allSettled(closing);
 }
