@@ -10,7 +10,10 @@ export type ClientErrorCode =
   | 'client.token_file_unreadable'
   | 'client.no_token_source'
   | 'client.login_audience_mismatch'
-  | 'client.certificate_invalid';
+  | 'client.certificate_invalid'
+  | 'client.workload_api_unavailable'
+  | 'client.workload_api_no_identity'
+  | 'client.workload_api_bad_response';
 
 export class RolegateClientError extends Error {
   readonly code: ClientErrorCode;

@@ -45,6 +45,24 @@ export {
 } from './token-source/token-provider.ts';
 export { TokenSource, type TokenSourceOptions } from './token-source/token-source.ts';
 export {
+  fromWorkloadApi,
+  type WorkloadApiProviderOptions,
+} from './token-source/workload-api-provider.ts';
+export {
+  type JwtSvidMessage,
+  WORKLOAD_API_HEADER,
+  workloadApiService,
+  type X509SvidMessage,
+  type X509SvidResponseMessage,
+} from './workload-api/definition.ts';
+export { SPIFFE_ENDPOINT_SOCKET, workloadApiTarget } from './workload-api/endpoint.ts';
+export {
+  type JwtSvid,
+  WorkloadApiClient,
+  type WorkloadApiClientOptions,
+  type X509Svid,
+} from './workload-api/workload-api-client.ts';
+export {
   createX509Assertion,
   MAX_ASSERTION_LIFETIME_SECONDS,
   readCertificates,

@@ -22,3 +22,9 @@ export type { StsIdentity } from './sts/identity.ts';
 export { loadIdentitiesFile } from './sts/identity.ts';
 export type { StsErrorCode } from './sts/sts-error.ts';
 export { STS_ERRORS } from './sts/sts-error.ts';
+export {
+  startWorkloadApi,
+  type WorkloadApiEmulator,
+  type WorkloadApiEmulatorOptions,
+  type WorkloadIdentity,
+} from './workload-api/emulator.ts';

@@ -61,12 +61,15 @@ rolegate dev is running (dev mode: emulated STS, any authenticated principal may
 
 identities: ${identities.map((i) => `${i.name} (${i.arn})`).join(', ')}
 SPIFFE:     ${x509.workloads.map((w) => `${w.name} (${w.spiffeId})`).join(', ')}, trust domain ${x509.trustDomain}
+Workload API (as a SPIRE agent serves each workload):
+${x509.workloads.map((w) => `  ${w.name.padEnd(8)} SPIFFE_ENDPOINT_SOCKET=${w.workloadApi ?? '(none)'}`).join('\n')}
 
 Try it, in another terminal:
   npx rolegate token --dev-identity orders --audience https://billing.example${stateFlag}
   npx rolegate demo${stateFlag}
   curl -H "Authorization: Bearer $(npx rolegate token --dev-workload orders --audience ${gateway.audience}${stateFlag})" \\
        ${gateway.services['billing']}/invoices
+  SPIFFE_ENDPOINT_SOCKET=${x509.workloads[0]?.workloadApi ?? ''} npx rolegate token --workload-api --audience ${gateway.audience}${stateFlag}
 
 or with AWS-style credentials, as with a real account:
   export AWS_ACCESS_KEY_ID=${orders.accessKeyId} AWS_SECRET_ACCESS_KEY=${orders.secretAccessKey} \\

@@ -1,10 +1,12 @@
 // `rolegate token --audience A`: proves the caller's AWS identity (or, with --cert/--key, its X.509
-// certificate) to the broker and prints a JWT.
+// certificate; with --workload-api, the SVID a SPIRE agent gives it) to the broker and prints a JWT.
 import { readFileSync } from 'node:fs';
 import {
   createStsProof,
   createX509Assertion,
   exchangeToken,
+  fromWorkloadApi,
+  type IssuedToken,
   STS_PROOF_TOKEN_TYPE,
   X509_ASSERTION_TOKEN_TYPE,
 } from '@rolegate/client';
@@ -21,6 +23,8 @@ interface TokenFlags extends LoginTargetFlags {
   key?: string;
   chain?: string;
   devWorkload?: string;
+  workloadApi?: string | true;
+  jwtSvid?: boolean;
 }
 
 export function registerTokenCommand(program: Command): void {
@@ -41,26 +45,18 @@ export function registerTokenCommand(program: Command): void {
         '--dev-workload <name>',
         'log in with the SPIFFE SVID of a `rolegate dev` workload (orders, reviews)',
       )
+      .option(
+        '--workload-api [address]',
+        'log in with the SVID of the SPIFFE Workload API (default: $SPIFFE_ENDPOINT_SOCKET)',
+      )
+      .option('--jwt-svid', 'with --workload-api: a JWT-SVID instead of the X.509-SVID')
       .option('--json', 'print the whole token response as JSON'),
   ).action(async (flags: TokenFlags) => {
     const target = await resolveLoginTarget(flags, true);
-    const [subjectToken, subjectTokenType] =
-      flags.cert === undefined && flags.key === undefined && flags.devWorkload === undefined
-        ? [
-            await createStsProof({
-              audience: target.loginAudience,
-              credentials: target.credentials,
-              endpoint: target.endpoint,
-            }),
-            STS_PROOF_TOKEN_TYPE,
-          ]
-        : [await certificateAssertion(flags, target.loginAudience), X509_ASSERTION_TOKEN_TYPE];
-    const token = await exchangeToken({
-      brokerUrl: target.brokerUrl!,
-      audience: flags.audience,
-      subjectToken,
-      subjectTokenType,
-    });
+    const token =
+      flags.workloadApi === undefined
+        ? await tokenWithProof(flags, target)
+        : await tokenFromWorkloadApi(flags, target);
     if (flags.json) {
       process.stdout.write(
         `${JSON.stringify({ access_token: token.accessToken, token_type: token.tokenType, expires_in: token.expiresIn, expires_at: token.expiresAt.toISOString() }, null, 2)}\n`,
@@ -68,6 +64,53 @@ export function registerTokenCommand(program: Command): void {
     } else {
       process.stdout.write(`${token.accessToken}\n`);
     }
+  });
+}
+
+type LoginTarget = Awaited<ReturnType<typeof resolveLoginTarget>>;
+
+async function tokenFromWorkloadApi(flags: TokenFlags, target: LoginTarget): Promise<IssuedToken> {
+  const others = [flags.cert, flags.key, flags.chain, flags.devWorkload, flags.devIdentity];
+  if (others.some((f) => f !== undefined) || flags.global || flags.region !== undefined) {
+    throw new CliError(
+      'cli.invalid_option',
+      '--workload-api logs in with the SVID of the Workload API: no other credential flags apply',
+    );
+  }
+  if (flags.workloadApi === true && !process.env.SPIFFE_ENDPOINT_SOCKET) {
+    throw new CliError(
+      'cli.invalid_option',
+      '--workload-api needs an address, or $SPIFFE_ENDPOINT_SOCKET',
+    );
+  }
+  const provider = fromWorkloadApi({
+    address: flags.workloadApi === true ? undefined : flags.workloadApi,
+    brokerUrl: target.brokerUrl!,
+    loginAudience: target.loginAudience,
+    svid: flags.jwtSvid ? 'jwt' : 'x509',
+  });
+  return provider(flags.audience);
+}
+
+async function tokenWithProof(flags: TokenFlags, target: LoginTarget): Promise<IssuedToken> {
+  if (flags.jwtSvid)
+    throw new CliError('cli.invalid_option', '--jwt-svid goes with --workload-api');
+  const [subjectToken, subjectTokenType] =
+    flags.cert === undefined && flags.key === undefined && flags.devWorkload === undefined
+      ? [
+          await createStsProof({
+            audience: target.loginAudience,
+            credentials: target.credentials,
+            endpoint: target.endpoint,
+          }),
+          STS_PROOF_TOKEN_TYPE,
+        ]
+      : [await certificateAssertion(flags, target.loginAudience), X509_ASSERTION_TOKEN_TYPE];
+  return exchangeToken({
+    brokerUrl: target.brokerUrl!,
+    audience: flags.audience,
+    subjectToken,
+    subjectTokenType,
   });
 }
 

@@ -8,8 +8,11 @@ import {
   createRootAuthority,
   dn,
   generateTestKey,
+  startWorkloadApi,
   type TestKey,
   testKeyFromPem,
+  type WorkloadApiEmulator,
+  type WorkloadIdentity,
   writeSpiffeBundle,
 } from '@rolegate/testkit';
 
@@ -25,6 +28,11 @@ export interface DevWorkload {
   readonly key: string;
   /** Intermediates between the leaf and the bundle: none here (the dev CA signs SVIDs directly). */
   readonly chain: string;
+  /**
+   * A SPIFFE Workload API serving this workload's SVID, as a SPIRE agent would to the workload's
+   * process: use it as SPIFFE_ENDPOINT_SOCKET (`rolegate token --workload-api ADDRESS`).
+   */
+  readonly workloadApi?: string;
 }
 
 /** `dev.json`'s `x509` section: paths, so any tool can use them. */
@@ -35,8 +43,14 @@ export interface DevX509 {
   readonly workloads: readonly DevWorkload[];
 }
 
-/** Writes the CA, bundle and SVIDs under `<stateDir>/x509`; returns dev.json's section. */
-export function prepareDevX509(stateDir: string): DevX509 {
+/**
+ * Writes the CA, bundle and SVIDs under `<stateDir>/x509`; returns dev.json's section and the
+ * identities the dev Workload APIs serve.
+ */
+export function prepareDevX509(stateDir: string): {
+  readonly x509: DevX509;
+  readonly identities: readonly WorkloadIdentity[];
+} {
   const dir = join(stateDir, 'x509');
   mkdirSync(join(dir, 'workloads'), { recursive: true, mode: 0o700 });
   const caKeyFile = join(dir, 'ca-key.pem');
@@ -56,9 +70,11 @@ export function prepareDevX509(stateDir: string): DevX509 {
   const bundle = join(dir, 'bundle.json');
   writeFileSync(bundle, writeSpiffeBundle({ x509Authorities: [ca] }));
 
+  const identities: WorkloadIdentity[] = [];
   const workloads = DEV_WORKLOADS.map((name): DevWorkload => {
     const spiffeId = `spiffe://${DEV_TRUST_DOMAIN}/service/${name}`;
     const svid = ca.issueSvid(spiffeId, { validityDays: 1 });
+    identities.push({ spiffeId, leaf: svid, bundle: [ca.der] });
     const base = join(dir, 'workloads', name);
     writeFileSync(`${base}.pem`, svid.pem);
     writeSecret(`${base}-key.pem`, svid.key.privateKeyPem);
@@ -71,7 +87,37 @@ export function prepareDevX509(stateDir: string): DevX509 {
       chain: `${base}-chain.pem`,
     };
   });
-  return { trustDomain: DEV_TRUST_DOMAIN, bundle, ca: { cert: caFile, key: caKeyFile }, workloads };
+  return {
+    x509: {
+      trustDomain: DEV_TRUST_DOMAIN,
+      bundle,
+      ca: { cert: caFile, key: caKeyFile },
+      workloads,
+    },
+    identities,
+  };
+}
+
+/** One Workload API per dev workload; dev.json's section with their addresses. */
+export async function startDevWorkloadApis(
+  prepared: ReturnType<typeof prepareDevX509>,
+): Promise<{ readonly x509: DevX509; close(): Promise<void> }> {
+  const agents: WorkloadApiEmulator[] = [];
+  const close = async () => {
+    await Promise.all(agents.map((a) => a.close()));
+  };
+  try {
+    for (const identity of prepared.identities)
+      agents.push(await startWorkloadApi({ x509Svids: [identity] }));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const workloads = prepared.x509.workloads.map((w, i) => ({
+    ...w,
+    workloadApi: agents[i]!.address,
+  }));
+  return { x509: { ...prepared.x509, workloads }, close };
 }
 
 /** The broker's `x509` configuration for the dev trust domain. */

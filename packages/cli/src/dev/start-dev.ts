@@ -15,7 +15,7 @@ import {
 import type { Logger } from 'pino';
 import { type RunningDevGateway, startDevGateway } from './dev-gateway.ts';
 import { type DevDescription, devJsonPath } from './dev-state.ts';
-import { devX509BrokerConfig, prepareDevX509 } from './dev-x509.ts';
+import { devX509BrokerConfig, prepareDevX509, startDevWorkloadApis } from './dev-x509.ts';
 
 export interface DevOptions {
   readonly stateDir: string;
@@ -50,7 +50,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
     const caFile = join(stateDir, 'sts-ca.pem');
     writeFileSync(caFile, sts.caPem!);
     const url = `http://127.0.0.1:${brokerPort}`;
-    const x509 = prepareDevX509(stateDir);
+    const prepared = prepareDevX509(stateDir);
     const config = parseBrokerConfig({
       issuer: url,
       dev: true,
@@ -58,7 +58,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       listen: { host: '127.0.0.1', port: brokerPort },
       logLevel: options.logLevel ?? 'info',
       sts: { endpointOverrides: { '*': sts.url }, caFile },
-      x509: devX509BrokerConfig(x509),
+      x509: devX509BrokerConfig(prepared.x509),
     });
     const broker = await createBroker(config, options.logger ? { logger: options.logger } : {});
     await broker.listen();
@@ -74,6 +74,12 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       await broker.close();
       throw error;
     });
+    const agents = await startDevWorkloadApis(prepared).catch(async (error: unknown) => {
+      await gateway.close();
+      await broker.close();
+      throw error;
+    });
+    const { x509 } = agents;
     const description: DevDescription = {
       broker: {
         url,
@@ -97,6 +103,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       sts,
       gateway,
       async close() {
+        await agents.close();
         await gateway.close();
         await broker.close();
         await sts.close();

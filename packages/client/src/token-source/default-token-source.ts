@@ -1,7 +1,8 @@
 // The chain most programs want: ROLEGATE_TOKEN, then ROLEGATE_TOKEN_FILE, then the broker
 // (ROLEGATE_BROKER_URL) with the workload certificate when one is configured (ROLEGATE_CERT_FILE),
-// else with the AWS SDK's default credentials. A configured certificate that fails is an error,
-// never a silent fall-back to AWS credentials.
+// else with the SVID of the SPIFFE Workload API when there is one (SPIFFE_ENDPOINT_SOCKET), else
+// with the AWS SDK's default credentials. A configured certificate or Workload API that fails is
+// an error, never a silent fall-back to AWS credentials.
 import {
   type BrokerProviderOptions,
   type CertificateProviderOptions,
@@ -12,11 +13,13 @@ import {
 } from './providers.ts';
 import { chainTokenProviders } from './token-provider.ts';
 import { TokenSource, type TokenSourceOptions } from './token-source.ts';
+import { fromWorkloadApi, type WorkloadApiProviderOptions } from './workload-api-provider.ts';
 
 export function createDefaultTokenSource(
   options: {
     broker?: BrokerProviderOptions;
     certificate?: CertificateProviderOptions;
+    workloadApi?: WorkloadApiProviderOptions;
     token?: string;
     tokenFile?: string;
   } & Omit<TokenSourceOptions, 'provider'> = {},
@@ -27,6 +30,7 @@ export function createDefaultTokenSource(
       fromToken(options.token ?? process.env.ROLEGATE_TOKEN),
       fromTokenFile(options.tokenFile ?? process.env.ROLEGATE_TOKEN_FILE),
       fromBrokerWithCertificate({ brokerUrl: options.broker?.brokerUrl, ...options.certificate }),
+      fromWorkloadApi({ brokerUrl: options.broker?.brokerUrl, ...options.workloadApi }),
       fromBrokerWithAwsCredentials(options.broker),
     ),
   });
