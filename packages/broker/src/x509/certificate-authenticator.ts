@@ -34,7 +34,11 @@ export class CertificateAuthenticator {
   }
 
   /** Loads every trust source of `x509`; a source that does not load is a ConfigError. */
-  static open(x509: CertificateTrustConfig, logger: Logger, now?: () => number): CertificateAuthenticator {
+  static open(
+    x509: CertificateTrustConfig,
+    logger: Logger,
+    now?: () => number,
+  ): CertificateAuthenticator {
     return new CertificateAuthenticator(openStore(x509, logger), x509, now);
   }
 
