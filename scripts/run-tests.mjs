@@ -34,7 +34,9 @@ if (files.length === 0) {
 }
 
 // Tests mostly wait on loopback sockets, so a few files at a time keeps 2 cores busy. A test
-// that hangs fails after two minutes, and a file whose tests are done exits even if something
+// that hangs fails after four minutes (the limit also bounds a whole file, and the CLI files,
+// which start `rolegate dev` and many CLI processes, take two minutes on a busy 2-core runner),
+// and a file whose tests are done exits even if something
 // (a forgotten server or watcher) still holds its event loop: CI reports, never stalls.
 const concurrency = process.env.ROLEGATE_TEST_CONCURRENCY ?? '3';
 const child = spawn(
@@ -43,7 +45,7 @@ const child = spawn(
     '--import',
     'tsx',
     '--test',
-    '--test-timeout=120000',
+    '--test-timeout=240000',
     '--test-force-exit',
     `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
