@@ -3,7 +3,8 @@
 // caller is the principal a broker token from that certificate would name. The handshake proved
 // the caller holds the key; the chain is read from the connection. A connection's certificate
 // cannot change (renegotiation drops the connection), so its validation is kept for the
-// connection — until the certificate expires or a trust source is reloaded.
+// connection — until the certificate expires, a trust source is reloaded, or a minute has passed
+// (what depends on the clock besides the certificate, such as a CRL's nextUpdate, is re-checked).
 
 import type { TLSSocket } from 'node:tls';
 import {
@@ -29,8 +30,12 @@ export interface CertificateKind {
   close(): void;
 }
 
+/** How long one validation serves a long-lived connection before it is redone. */
+const REVALIDATE_AFTER_MS = 60_000;
+
 interface Validated {
   readonly generation: number;
+  readonly validatedAtMs: number;
   readonly principal: CertificatePrincipal;
   /** Principal per service audience: `aud` is part of what a policy may read. */
   readonly byAudience: Map<string, Principal>;
@@ -51,7 +56,7 @@ export function createCertificateKind(
     const generation = authenticator.store.generation;
     try {
       const { principal } = authenticator.authenticate(chain);
-      return { generation, principal, byAudience: new Map() };
+      return { generation, validatedAtMs: now(), principal, byAudience: new Map() };
     } catch (error) {
       if (isBrokerError(error)) throw fromCertificateError(error);
       throw error;
@@ -62,10 +67,12 @@ export function createCertificateKind(
     name: 'x509' as const,
     identify(socket: TLSSocket, service: CredentialAudience): Principal | null {
       let entry = validated.get(socket);
+      const nowMs = now();
       if (
         entry === undefined ||
         entry.generation !== authenticator.store.generation ||
-        now() >= entry.principal.notAfterMs
+        nowMs >= entry.principal.notAfterMs ||
+        nowMs - entry.validatedAtMs >= REVALIDATE_AFTER_MS
       ) {
         const fresh = validate(socket);
         if (fresh === null) return null;
