@@ -44,12 +44,29 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
+// A test file the runner stops (a timeout) never reaches its `after` hooks: the `rolegate dev`
+// processes it started would keep running, with their ports and sockets, after the suite. They
+// are killed when this process exits or is told to stop.
+const started = new Set<ChildProcess>();
+const killStarted = () => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+};
+process.once('exit', killStarted);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killStarted();
+    process.exit(128 + (signal === 'SIGTERM' ? 15 : 2));
+  });
+}
+
 /** Starts `rolegate dev` and waits (bounded) until its dev.json appears and its broker answers. */
 export async function startDevProcess(stateDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--state-dir', stateDir], {
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
