@@ -126,7 +126,8 @@ describe('rolegate dev', () => {
     assert.match(res.stdout, /using the running rolegate dev/);
     assert.match(res.stdout, /"sub": "arn:aws:iam::111122223333:role\/orders"/);
     assert.match(res.stdout, /refused: 401 proof\.replayed/);
-    // The walkthrough through the gateway, for STS role sessions and for SPIFFE SVIDs alike.
+    // The walkthrough through the gateway, for STS role sessions and SPIFFE SVIDs (a broker
+    // token from the SVID, and the SVID as the TLS client certificate) alike.
     const decisions = [...res.stdout.matchAll(/^(\w+) → (\w+): (\d{3})/gm)].map((m) =>
       m.slice(1).join(' '),
     );
@@ -136,7 +137,8 @@ describe('rolegate dev', () => {
       'reviews rates 200',
       'reviews billing 403',
     ];
-    assert.deepEqual(decisions, [...walkthrough, ...walkthrough]);
+    assert.deepEqual(decisions, [...walkthrough, ...walkthrough, ...walkthrough]);
+    assert.match(res.stdout, /SPIFFE SVID as the TLS client certificate/);
     assert.match(res.stdout, /X509SAN\/URI=spiffe:\/\/example\.org\/service\/orders/);
   });
 
@@ -144,6 +146,8 @@ describe('rolegate dev', () => {
     const { gateway } = description;
     assert.match(gateway.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.deepEqual(Object.keys(gateway.services).sort(), ['billing', 'rates']);
+    assert.match(String(gateway.mtls?.url), /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.deepEqual(Object.keys(gateway.mtls?.services ?? {}).sort(), ['billing', 'rates']);
     const token = (
       await runCli([
         'token',

@@ -2,6 +2,7 @@
 // proofs for each dev identity, tokens, verification through the JWKS, and a replay refused; then
 // the Lattice + SPIFFE walkthrough through the gateway with STS and SPIFFE identities.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -134,34 +135,85 @@ async function runGatewayDemo(dev: DevDescription): Promise<void> {
       (who) => svidToken(dev, who, gateway.audience),
     ],
   ];
-  for (const [kind, tokenFor] of kinds) {
+  const forged = { 'x-rolegate-identity': 'Principal=forged' };
+  const modes: [string, (who: string, service: string) => Promise<DemoAnswer>][] = kinds.map(
+    ([kind, tokenFor]) => [
+      kind,
+      async (who, service) => {
+        const res = await fetch(`${gateway.services[service]}/demo?caller=${who}`, {
+          headers: { authorization: `Bearer ${await tokenFor(who)}`, ...forged },
+        });
+        return { status: res.status, body: (await res.json()) as DemoAnswer['body'] };
+      },
+    ],
+  );
+  const mtls = gateway.mtls;
+  if (mtls !== undefined) {
+    modes.push([
+      'SPIFFE SVID as the TLS client certificate (no token at all)',
+      (who, service) => {
+        const workload = dev.x509.workloads.find((w) => w.name === who)!;
+        return mtlsGet(`${mtls.services[service]}/demo?caller=${who}`, forged, {
+          ca: readFileSync(mtls.ca),
+          cert: Buffer.concat([readFileSync(workload.cert), readFileSync(workload.chain)]),
+          key: readFileSync(workload.key),
+        });
+      },
+    ]);
+  }
+  for (const [kind, call] of modes) {
     say(`\n-- ${kind}`);
     for (const [who, service] of calls) {
-      const token = await tokenFor(who);
-      const res = await fetch(`${gateway.services[service]}/demo?caller=${who}`, {
-        headers: { authorization: `Bearer ${token}`, 'x-rolegate-identity': 'Principal=forged' },
-      });
-      const body = (await res.json()) as {
-        headers?: Record<string, string>;
-        rolegate_code?: string;
-      };
-      if (res.ok) {
+      const { status, body } = await call(who, service);
+      if (status >= 200 && status < 300) {
         if (body.headers?.['x-rolegate-identity'] === 'Principal=forged') {
           throw new Error(`the gateway passed a forged identity header on to ${service}`);
         }
-        say(`${who} → ${service}: ${res.status} allowed; ${service} saw:`);
+        say(`${who} → ${service}: ${status} allowed; ${service} saw:`);
         say(`   x-rolegate-identity: ${body.headers?.['x-rolegate-identity']}`);
         const tags = body.headers?.['x-rolegate-identity-tags'];
         if (tags) say(`   x-rolegate-identity-tags: ${tags}`);
         say(`   x-rolegate-service: ${body.headers?.['x-rolegate-service']}`);
       } else {
         say(
-          `${who} → ${service}: ${res.status} ${body.rolegate_code} (denied by ${service}'s auth policy)`,
+          `${who} → ${service}: ${status} ${body.rolegate_code} (denied by ${service}'s auth policy)`,
         );
       }
     }
   }
   say('\n(the forged x-rolegate-identity header each call sent never reached a backend)');
+}
+
+interface DemoAnswer {
+  readonly status: number;
+  readonly body: { headers?: Record<string, string>; rolegate_code?: string };
+}
+
+/** One GET over a TLS connection of its own that presents the workload's SVID. */
+function mtlsGet(
+  url: string,
+  headers: Record<string, string>,
+  tls: { ca: Buffer; cert: Buffer; key: Buffer },
+): Promise<DemoAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { headers, agent: false, ...tls }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+          });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error(`no answer from ${url}`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 async function stsToken(dev: DevDescription, who: string, audience: string): Promise<string> {

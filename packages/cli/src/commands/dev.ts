@@ -21,7 +21,7 @@ export function registerDevCommand(program: Command): void {
     .option('--state-dir <dir>', 'where keys, identities and dev.json live', DEFAULT_DEV_STATE_DIR)
     .option(
       '--port <n>',
-      'first port (broker; then STS emulator, gateway, gateway admin); 0 = any free ports',
+      'first port (broker; then STS emulator, gateway, gateway admin, gateway HTTPS); 0 = any free ports',
       toPort,
       8700,
     )
@@ -57,6 +57,7 @@ rolegate dev is running (dev mode: emulated STS, any authenticated principal may
   STS      ${sts.url}   (emulator; answers for every AWS STS host name, CA in ${relative(process.cwd(), sts.caFile)})
   gateway  ${gateway.url}   billing → ${gateway.services['billing']}, rates → ${gateway.services['rates']}
            audience ${gateway.audience}; orders may call billing and rates, reviews only rates
+           ${gateway.mtls?.url ?? ''}   the same over HTTPS, SVIDs as client certificates (CA ${gateway.mtls ? relative(process.cwd(), gateway.mtls.ca) : ''})
   state    ${devJsonPath(stateDir)}
 
 identities: ${identities.map((i) => `${i.name} (${i.arn})`).join(', ')}

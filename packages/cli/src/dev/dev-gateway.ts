@@ -2,16 +2,18 @@
 // `billing` and `rates`, sit behind the gateway with the walkthrough's auth policies — orders may
 // call billing and rates, reviews only rates, nobody else — written so that they hold for the
 // `orders` and `reviews` identities of every kind: the STS role sessions (a broker token, or a raw
-// presigned proof sent to the gateway) and the SPIFFE SVIDs (a broker token from an X.509 login).
+// presigned proof sent to the gateway) and the SPIFFE SVIDs (a broker token from an X.509 login,
+// or the SVID itself as the TLS client certificate on the gateway's HTTPS listener).
 // The config and policies are written to <state-dir>/gateway, so `rolegate gateway --config` can
 // run the same thing by hand.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGateway, type Gateway, loadGatewayConfigFile } from '@rolegate/gateway';
+import { createTestCa, issueServerCert } from '@rolegate/testkit';
 import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 import { type DemoBackend, startDemoBackend } from './demo-backends.ts';
-import { DEV_TRUST_DOMAIN } from './dev-x509.ts';
+import { DEV_SPIFFE_ROLE, DEV_TRUST_DOMAIN } from './dev-x509.ts';
 
 export const DEMO_SERVICES = ['billing', 'rates'] as const;
 const ACCOUNT = '111122223333';
@@ -24,6 +26,15 @@ export interface DevGatewayDescription {
   /** Service name → the URL to call it through the gateway. */
   readonly services: Readonly<Record<string, string>>;
   readonly config: string;
+  /**
+   * The same services on an HTTPS listener that takes SPIFFE SVIDs as TLS client certificates
+   * (no token): its URL, the CA its server certificate chains to, and each service's URL there.
+   */
+  readonly mtls?: {
+    readonly url: string;
+    readonly ca: string;
+    readonly services: Readonly<Record<string, string>>;
+  };
 }
 
 export interface RunningDevGateway {
@@ -38,6 +49,10 @@ export interface DevGatewayOptions {
   readonly adminPort: number;
   readonly brokerIssuer: string;
   readonly sts: { readonly url: string; readonly caFile: string };
+  /** The dev trust domain's bundle: the HTTPS listener trusts its SVIDs. */
+  readonly spiffeBundle: string;
+  /** 0 = any free port. */
+  readonly mtlsPort: number;
   readonly logger?: Logger;
   readonly logLevel?: string;
 }
@@ -109,8 +124,28 @@ export async function startDevGateway(options: DevGatewayOptions): Promise<Runni
     };
     // The audience is fixed before the port is known (`--port 0`): a name, not a URL.
     const audience = 'https://gateway.rolegate.dev';
+    // The HTTPS listener's own certificate, from a CA of its own (not the SPIFFE dev CA, whose
+    // name constraints allow only SPIFFE IDs).
+    const tlsCa = await createTestCa({ commonName: 'rolegate dev gateway CA', validityDays: 30 });
+    const server = await issueServerCert(tlsCa, { hosts: ['127.0.0.1', 'localhost'] });
+    writeFileSync(join(dir, 'tls-ca.pem'), tlsCa.certPem);
+    writeFileSync(join(dir, 'tls.pem'), server.chainPem);
+    writeFileSync(join(dir, 'tls-key.pem'), server.keyPem, { mode: 0o600 });
     const config = {
-      listeners: [{ host: '127.0.0.1', port: options.port }],
+      listeners: [
+        { host: '127.0.0.1', port: options.port },
+        {
+          host: '127.0.0.1',
+          port: options.mtlsPort,
+          tls: { certFile: 'tls.pem', keyFile: 'tls-key.pem' },
+        },
+      ],
+      x509: {
+        trustDomains: [{ name: DEV_TRUST_DOMAIN, bundleFile: options.spiffeBundle }],
+        profiles: [
+          { name: 'dev-workloads', trustDomain: DEV_TRUST_DOMAIN, roleArn: DEV_SPIFFE_ROLE },
+        ],
+      },
       admin: { host: '127.0.0.1', port: options.adminPort },
       logLevel: options.logLevel ?? 'warn',
       jwt: { issuer: options.brokerIssuer },
@@ -144,14 +179,17 @@ export async function startDevGateway(options: DevGatewayOptions): Promise<Runni
       options.logger ? { logger: options.logger, configFile } : { configFile },
     );
     await gateway.listen();
-    const url = gateway.url;
+    const [url, mtlsUrl] = gateway.urls as [string, string];
     const running = gateway;
+    const servicesAt = (base: string) =>
+      Object.fromEntries(DEMO_SERVICES.map((name) => [name, `${base}/${name}`]));
     return {
       description: {
         url,
         audience,
-        services: Object.fromEntries(DEMO_SERVICES.map((name) => [name, `${url}/${name}`])),
+        services: servicesAt(url),
         config: configFile,
+        mtls: { url: mtlsUrl, ca: join(dir, 'tls-ca.pem'), services: servicesAt(mtlsUrl) },
       },
       async close() {
         await running.close();

@@ -66,6 +66,8 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       stateDir,
       port: options.port === 0 ? 0 : options.port + 2,
       adminPort: options.port === 0 ? 0 : options.port + 3,
+      mtlsPort: options.port === 0 ? 0 : options.port + 4,
+      spiffeBundle: prepared.x509.bundle,
       brokerIssuer: url,
       sts: { url: sts.url, caFile },
       logger: options.logger,
