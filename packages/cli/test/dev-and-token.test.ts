@@ -317,6 +317,29 @@ describe('rolegate dev', () => {
     assert.match(gone.stderr, /client\.workload_api_unavailable/);
   });
 
+  it('--tls and --workload-api check their flags before anything is sent', async () => {
+    const orders = description.x509.workloads[0]!;
+    const [plainBroker, noAddress] = await Promise.all([
+      // A TLS client-certificate login needs a broker that terminates TLS itself.
+      runCli([
+        'token',
+        '--cert',
+        orders.cert,
+        '--key',
+        orders.key,
+        '--tls',
+        '--audience',
+        'a',
+        '--state-dir',
+        stateDir,
+      ]),
+      runCli(['token', '--workload-api', '--audience', 'a', '--state-dir', stateDir]),
+    ]);
+    assert.equal(plainBroker.code, 1);
+    assert.match(plainBroker.stderr, /client\.invalid_option: .*needs an https broker URL/);
+    assert.match(noAddress.stderr, /cli\.invalid_option: .*SPIFFE_ENDPOINT_SOCKET/);
+  });
+
   it('a refusal by the broker is reported with its code', async () => {
     const res = await runCli([
       'token',

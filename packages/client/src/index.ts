@@ -19,6 +19,11 @@ export {
   type StsProofOptions,
 } from './sts-proof.ts';
 export {
+  requestTokenWithTlsCertificate,
+  TLS_CLIENT_CERTIFICATE_TOKEN_TYPE,
+  type TlsLoginOptions,
+} from './tls-login.ts';
+export {
   type ExchangeInput,
   exchangeToken,
   type IssuedToken,

@@ -9,7 +9,8 @@ export interface ExchangeInput {
   readonly brokerUrl: string;
   /** The service the token is for (`aud`). */
   readonly audience: string;
-  readonly subjectToken: string;
+  /** Absent only for a TLS client-certificate login: the connection's certificate is the subject. */
+  readonly subjectToken?: string;
   readonly subjectTokenType: string;
   readonly fetch?: typeof fetch;
   readonly timeoutMs?: number;
@@ -27,12 +28,10 @@ export interface IssuedToken {
 export async function exchangeToken(input: ExchangeInput): Promise<IssuedToken> {
   const doFetch = input.fetch ?? fetch;
   const url = new URL('/v1/token', checkBrokerUrl(input.brokerUrl));
-  const body = new URLSearchParams({
-    grant_type: TOKEN_EXCHANGE_GRANT,
-    subject_token: input.subjectToken,
-    subject_token_type: input.subjectTokenType,
-    audience: input.audience,
-  });
+  const body = new URLSearchParams({ grant_type: TOKEN_EXCHANGE_GRANT });
+  if (input.subjectToken !== undefined) body.set('subject_token', input.subjectToken);
+  body.set('subject_token_type', input.subjectTokenType);
+  body.set('audience', input.audience);
   let response: Response;
   try {
     response = await doFetch(url, {

@@ -7,6 +7,7 @@ import {
   exchangeToken,
   fromWorkloadApi,
   type IssuedToken,
+  requestTokenWithTlsCertificate,
   STS_PROOF_TOKEN_TYPE,
   X509_ASSERTION_TOKEN_TYPE,
 } from '@rolegate/client';
@@ -25,6 +26,8 @@ interface TokenFlags extends LoginTargetFlags {
   devWorkload?: string;
   workloadApi?: string | true;
   jwtSvid?: boolean;
+  tls?: boolean;
+  ca?: string;
 }
 
 export function registerTokenCommand(program: Command): void {
@@ -50,6 +53,11 @@ export function registerTokenCommand(program: Command): void {
         'log in with the SVID of the SPIFFE Workload API (default: $SPIFFE_ENDPOINT_SOCKET)',
       )
       .option('--jwt-svid', 'with --workload-api: a JWT-SVID instead of the X.509-SVID')
+      .option(
+        '--tls',
+        'with --cert/--key: log in with the certificate as TLS client certificate (an https broker with listen.tls)',
+      )
+      .option('--ca <file>', "with --tls: a CA (PEM) to trust for the broker's certificate")
       .option('--json', 'print the whole token response as JSON'),
   ).action(async (flags: TokenFlags) => {
     const target = await resolveLoginTarget(flags, true);
@@ -95,6 +103,8 @@ async function tokenFromWorkloadApi(flags: TokenFlags, target: LoginTarget): Pro
 async function tokenWithProof(flags: TokenFlags, target: LoginTarget): Promise<IssuedToken> {
   if (flags.jwtSvid)
     throw new CliError('cli.invalid_option', '--jwt-svid goes with --workload-api');
+  if (flags.tls) return tokenOverTls(flags, target);
+  if (flags.ca !== undefined) throw new CliError('cli.invalid_option', '--ca goes with --tls');
   const [subjectToken, subjectTokenType] =
     flags.cert === undefined && flags.key === undefined && flags.devWorkload === undefined
       ? [
@@ -152,6 +162,21 @@ async function certificateAssertion(flags: TokenFlags, loginAudience: string): P
     privateKey: readCredentialFile(flags.key, '--key'),
     chain: flags.chain === undefined ? undefined : readCredentialFile(flags.chain, '--chain'),
     passphrase: process.env.ROLEGATE_KEY_PASSPHRASE,
+  });
+}
+
+async function tokenOverTls(flags: TokenFlags, target: LoginTarget): Promise<IssuedToken> {
+  if (flags.cert === undefined || flags.key === undefined || flags.devWorkload !== undefined) {
+    throw new CliError('cli.invalid_option', '--tls logs in with --cert and --key');
+  }
+  return requestTokenWithTlsCertificate({
+    brokerUrl: target.brokerUrl!,
+    audience: flags.audience,
+    certificate: readCredentialFile(flags.cert, '--cert'),
+    privateKey: readCredentialFile(flags.key, '--key'),
+    chain: flags.chain === undefined ? undefined : readCredentialFile(flags.chain, '--chain'),
+    passphrase: process.env.ROLEGATE_KEY_PASSPHRASE,
+    ca: flags.ca === undefined ? undefined : readCredentialFile(flags.ca, '--ca'),
   });
 }
 
