@@ -17,6 +17,7 @@ import type { CertificateIdentity } from '../x509/certificate-identity.ts';
 import type { CertificatePrincipal } from '../x509/certificate-principal.ts';
 import type { JwtSvidLogin } from '../x509/jwt-svid-login.ts';
 import { describeName } from '../x509/names.ts';
+import { tagValueProblem } from '../x509/tags.ts';
 import { peerCertificateChain } from '../x509/tls-peer-chain.ts';
 import type { X509Login } from '../x509/x509-login.ts';
 import type { BrokerMetrics } from './metrics.ts';
@@ -206,6 +207,12 @@ function loginFor(tokenType: string, deps: TokenRouteDeps): LoginStep {
         },
         'jwt-svid login',
       );
+      const reason = tagValueProblem(principal.spiffeId);
+      if (reason !== undefined)
+        request.log.warn(
+          { dropped_tags: [{ key: 'x509SAN/URI', reason }] },
+          'certificate tags dropped',
+        );
       return certificateLoginFor(principal, deps);
     };
   }

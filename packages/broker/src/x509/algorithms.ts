@@ -85,13 +85,23 @@ const CURVES: Readonly<Record<string, KeyKind>> = {
   secp521r1: 'ec-p521',
 };
 
-/** The key's kind when it is allowed: RSA 2048–8192 bits, EC P-256/384/521. Else undefined. */
+/** The largest RSA public exponent accepted (Go's crypto/rsa takes up to 2^31 − 1). */
+const MAX_RSA_EXPONENT = 2n ** 32n - 1n;
+
+/**
+ * The key's kind when it is allowed: RSA 2048–8192 bits with an odd public exponent from 3 to
+ * 2^32 − 1, EC P-256/384/521. Else undefined.
+ */
 export function keyKind(key: KeyObject): KeyKind | undefined {
   const details = key.asymmetricKeyDetails;
   if (key.asymmetricKeyType === 'rsa') {
     const bits = details?.modulusLength ?? 0;
-    // The upper bound keeps one hostile chain from costing seconds of CPU.
-    return bits >= 2048 && bits <= 8192 ? 'rsa' : undefined;
+    // Both bounds keep one hostile chain from costing seconds of CPU: OpenSSL caps neither the
+    // exponent of a key up to 3072 bits (a 3000-bit e makes one check ~130x slower) nor, here,
+    // the modulus.
+    const e = details?.publicExponent ?? 0n;
+    const exponentOk = e >= 3n && e <= MAX_RSA_EXPONENT && e % 2n === 1n;
+    return bits >= 2048 && bits <= 8192 && exponentOk ? 'rsa' : undefined;
   }
   if (key.asymmetricKeyType === 'ec') return CURVES[details?.namedCurve ?? ''];
   return undefined;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { AwsPrincipal } from '../identity/principal.ts';
 import { type ParsedCertificate, serialHex } from './certificate.ts';
 import type { Profile } from './profiles.ts';
+import { tagValueProblem } from './tags.ts';
 
 export type CertificateMethod = 'x509' | 'jwt-svid';
 
@@ -61,8 +62,9 @@ export function principalFromJwtSvid(input: {
     method: 'jwt-svid',
     session,
     userId: `jwt-svid:${input.spiffeId}`,
-    // The same identity tag as an X.509-SVID of the workload, so one policy covers both.
-    tags: { 'x509SAN/URI': input.spiffeId },
+    // The same identity tag as an X.509-SVID of the workload, so one policy covers both — under
+    // the same STS rules: an ID over 256 characters is no tag (the token route logs the drop).
+    tags: tagValueProblem(input.spiffeId) === undefined ? { 'x509SAN/URI': input.spiffeId } : {},
     sourceIdentity: undefined,
     notAfterMs: input.expiresAtMs,
     spiffeId: input.spiffeId,
@@ -71,7 +73,8 @@ export function principalFromJwtSvid(input: {
 
 /** `CN=<cn>` (cn ≤ 61), `<cn>` (62–64), else `ID=<serial hex>` — Roles Anywhere's rule. */
 export function sourceIdentity(leaf: ParsedCertificate): string {
-  const cn = leaf.subject.rdns.flat().find((a) => a.oid === COMMON_NAME)?.value;
+  // An empty CN is no CN: `CN=` would group every such certificate under one source identity.
+  const cn = leaf.subject.rdns.flat().find((a) => a.oid === COMMON_NAME)?.value || undefined;
   if (cn !== undefined && cn.length <= 61 && SOURCE_IDENTITY.test(`CN=${cn}`)) return `CN=${cn}`;
   if (cn !== undefined && cn.length <= 64 && SOURCE_IDENTITY.test(cn)) return cn;
   return `ID=${serialHex(leaf.serial)}`;

@@ -4,13 +4,14 @@
 // (thisUpdate ≤ now ≤ nextUpdate, with skew), and not list the serial. A CRL that does not verify
 // or is out of date makes the answer unknown, and the login is refused with a 503 (fail closed).
 import { createHash } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificateList } from '@peculiar/asn1-x509';
 import { BrokerError } from '../errors/broker-error.ts';
 import { signatureAlgorithm, verifySignature } from './algorithms.ts';
-import { strict } from './cert-extensions.ts';
+import { KEY_USAGE, strict } from './cert-extensions.ts';
 import type { Clock } from './cert-rules.ts';
 import { type ParsedCertificate, serialHex } from './certificate.ts';
-import { describeName, type ParsedName, readName, sameBytes } from './names.ts';
+import { describeName, type ParsedName, readName, sameBytes, sameName } from './names.ts';
 
 export interface ParsedCrl {
   readonly fingerprint: string;
@@ -27,6 +28,15 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   const asn = strict(der, CertificateList);
   const tbs = asn.tbsCertList;
   if (!asn.tbsCertListRaw) throw new Error('no tbsCertList');
+  // As for certificates: the algorithm inside what is signed and the one outside must agree.
+  if (
+    tbs.signature === undefined ||
+    !sameBytes(
+      new Uint8Array(AsnConvert.serialize(tbs.signature)),
+      new Uint8Array(AsnConvert.serialize(asn.signatureAlgorithm)),
+    )
+  )
+    throw new Error('signature algorithm differs inside and outside tbsCertList');
   if (tbs.nextUpdate === undefined) throw new Error('a CRL without nextUpdate cannot go stale');
   // Delta CRLs, partitioned CRLs (issuingDistributionPoint) and indirect CRLs (certificateIssuer)
   // change what a CRL covers; rolegate does not implement them, so it refuses them when critical.
@@ -61,9 +71,13 @@ export class CrlSet {
     return this.#crls.length;
   }
 
-  /** The CRLs whose issuer name is `subject`'s. */
+  /**
+   * The CRLs whose issuer name is `subject`'s, compared as names (RFC 5280 §7.1), not as bytes: a
+   * CRL whose issuer is spelled in another case or string type still applies — an exact-bytes
+   * match would silently ignore it and let what it revokes through. Its signature decides.
+   */
   issuedBy(subject: ParsedName): ParsedCrl[] {
-    return this.#crls.filter((crl) => sameBytes(crl.issuer.der, subject.der));
+    return this.#crls.filter((crl) => sameName(crl.issuer, subject));
   }
 
   /** Whether `crl` is signed by `issuer`'s key with an allowed algorithm (memoised). */
@@ -72,7 +86,10 @@ export class CrlSet {
     let ok = this.#verified.get(memo);
     if (ok === undefined) {
       try {
+        // RFC 5280 §6.3.3: the CA must be allowed to sign CRLs, not only certificates.
+        const mayCrlSign = ((issuer.extensions.keyUsage?.flags ?? 0) & KEY_USAGE.cRLSign) !== 0;
         ok =
+          mayCrlSign &&
           issuer.publicKey !== undefined &&
           verifySignature(
             signatureAlgorithm(crl.asn.signatureAlgorithm),

@@ -60,6 +60,10 @@ function violation(
       return `${form} constraints are not supported`;
     const allowed = permitted.filter((c) => c.kind === form);
     const denied = excluded.filter((c) => c.kind === form);
+    // A constraint the matcher cannot read (a trailing dot, a `*`, a whole URI instead of a host)
+    // would never match: an excluded subtree would exclude nothing. Such a CA is refused.
+    if ([...allowed, ...denied].some((c) => !usableConstraint(c)))
+      return `${form} constraint that cannot be applied`;
     for (const name of ofForm) {
       // A name the constraint cannot be applied to is refused, whether permitted or excluded
       // subtrees are at stake (fail closed).
@@ -76,6 +80,14 @@ function readable(name: GeneralNameValue): boolean {
   if (name.kind === 'dns') return DNS_NAME.test(name.value.toLowerCase());
   if (name.kind === 'uri') return uriHost(name.value) !== undefined;
   return true;
+}
+
+function usableConstraint(constraint: GeneralNameValue): boolean {
+  if (constraint.kind !== 'dns' && constraint.kind !== 'uri') return true;
+  const value = constraint.value.toLowerCase();
+  if (constraint.kind === 'dns' && value === '') return true; // every DNS name
+  const host = value.startsWith('.') ? value.slice(1) : value;
+  return DNS_NAME.test(host) && !/^[\d.]+$/.test(host);
 }
 
 function matches(name: GeneralNameValue, constraint: GeneralNameValue): boolean {

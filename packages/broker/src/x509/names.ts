@@ -43,12 +43,15 @@ export function readName(name: Name): ParsedName {
     der: new Uint8Array(AsnConvert.serialize(name)),
     // Array.from, not .map: these are Array subclasses whose constructors do not take a length.
     rdns: Array.from(name, (rdn) =>
-      Array.from(rdn, (atv) => ({
-        oid: atv.type,
-        shortName: SHORT_NAMES[atv.type],
-        value: stringValue(atv.value),
-        valueDer: new Uint8Array(AsnConvert.serialize(atv.value)),
-      })),
+      Array.from(rdn, (atv) => {
+        const valueDer = new Uint8Array(AsnConvert.serialize(atv.value));
+        return {
+          oid: atv.type,
+          shortName: SHORT_NAMES[atv.type],
+          value: stringValue(atv.value) ?? asciiStringValue(valueDer),
+          valueDer,
+        };
+      }),
     ),
   };
 }
@@ -67,6 +70,30 @@ function stringValue(value: AttributeValue): string | undefined {
     if (s !== undefined) return s;
   }
   return undefined;
+}
+
+/**
+ * NumericString and VisibleString, which asn1-x509 leaves undecoded: read as ASCII, so a name
+ * spelled with them compares (and is constrained) like the same name in another string type.
+ */
+function asciiStringValue(der: Uint8Array): string | undefined {
+  if (der[0] !== 0x12 && der[0] !== 0x1a) return undefined;
+  const first = der[1];
+  if (first === undefined) return undefined;
+  let offset = 2;
+  let length = first;
+  if (first >= 0x80) {
+    const octets = first & 0x7f;
+    if (octets === 0 || octets > 2) return undefined;
+    length = 0;
+    for (let i = 0; i < octets; i++) length = length * 256 + (der[2 + i] ?? 0);
+    offset = 2 + octets;
+  }
+  if (offset + length !== der.length) return undefined;
+  const content = der.subarray(offset);
+  // Both types are printable ASCII only; anything else is not read as text.
+  if (content.some((b) => b < 0x20 || b > 0x7e)) return undefined;
+  return Buffer.from(content).toString('latin1');
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -90,6 +117,15 @@ function fold(value: string): string {
 /** Same RDN: same number of attributes, each matching one of the other's (SET OF order free). */
 export function sameRdn(a: Rdn, b: Rdn): boolean {
   return a.length === b.length && a.every((x) => b.some((y) => sameAttribute(x, y)));
+}
+
+/**
+ * RFC 5280 §7.1 name comparison: the same RDNs in the same order. For matching a CRL to its CA,
+ * where a name spelled another way must still match (the CRL's signature then decides).
+ */
+export function sameName(a: ParsedName, b: ParsedName): boolean {
+  if (sameBytes(a.der, b.der)) return true;
+  return a.rdns.length === b.rdns.length && a.rdns.every((rdn, i) => sameRdn(rdn, b.rdns[i]!));
 }
 
 /** The name in RFC 4514 order for log lines only (never parsed back, never authorized on). */

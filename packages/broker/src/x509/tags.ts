@@ -40,14 +40,21 @@ export interface CertificateTags {
   readonly dropped: readonly DroppedTag[];
 }
 
+/** Why STS would refuse `value` as a session tag value; undefined when it would take it. */
+export function tagValueProblem(value: string | undefined): DroppedTag['reason'] | undefined {
+  if (value === undefined) return 'not a string';
+  if ([...value].length > MAX_VALUE_CHARACTERS) return 'length';
+  if (!TAG_VALUE.test(value)) return 'characters';
+  return undefined;
+}
+
 export function certificateTags(leaf: ParsedCertificate): CertificateTags {
   const tags: Record<string, string> = {};
   const dropped: DroppedTag[] = [];
   const put = (key: string, value: string | undefined) => {
-    if (value === undefined) dropped.push({ key, reason: 'not a string' });
-    else if ([...value].length > MAX_VALUE_CHARACTERS) dropped.push({ key, reason: 'length' });
-    else if (!TAG_VALUE.test(value)) dropped.push({ key, reason: 'characters' });
-    else tags[key] = value;
+    const reason = tagValueProblem(value);
+    if (reason === undefined) tags[key] = value!;
+    else dropped.push({ key, reason });
   };
   const names = (prefix: string, name: ParsedName) => {
     const values = new Map<string, (string | undefined)[]>();
