@@ -48,7 +48,11 @@ export {
   readRingFile,
   writeRingFile,
 } from './keys/ring-file.ts';
-export { MemoryReplayCache, type ReplayCache } from './replay/replay-cache.ts';
+export {
+  MemoryReplayCache,
+  type ReplayCache,
+  ReplayCacheFullError,
+} from './replay/replay-cache.ts';
 export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
 export { PARTITIONS, type Partition } from './sts/partitions.ts';
 export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';

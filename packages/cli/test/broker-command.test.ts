@@ -44,7 +44,7 @@ describe('rolegate broker', () => {
     assert.match(res.stderr, /sts\.endpointOverrides\.\*: plain http or loopback/);
   });
 
-  it('serves with a valid config and stops on SIGTERM', async () => {
+  it('serves with a valid config, reloads on SIGHUP without stopping, and stops on SIGTERM', async () => {
     const policy = join(dir, 'login.json');
     writeFileSync(
       policy,
@@ -84,6 +84,11 @@ describe('rolegate broker', () => {
         issuer: string;
       };
       assert.equal(doc.issuer, 'https://broker.example');
+      // SIGHUP re-reads the key ring; it must not stop the broker (close-with-grace would).
+      child.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(child.exitCode, null, `SIGHUP stopped the broker: ${out}`);
+      assert.equal((await fetch(`${address}/healthz`)).status, 200);
     } finally {
       assert.equal(await stopProcess(child), 0);
     }

@@ -7,6 +7,7 @@
 import type { Server } from 'node:http';
 import { MemoryReplayCache, type ReplayCache } from '@rolegate/broker';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { loadGatewayConfigFile } from './config/load-config.ts';
 import type { GatewayConfig } from './config/schema.ts';
 import { createAdminServer } from './http/admin.ts';
@@ -27,6 +28,11 @@ export interface GatewayOptions {
   readonly replayCache?: ReplayCache;
   /** How long close() lets requests in flight finish. Default 10 000 ms. */
   readonly closeGraceMs?: number;
+  /**
+   * Whether this process serves the config's admin listener. Default true; a cluster worker says
+   * false, because its primary serves /healthz, /readyz and the workers' metrics together.
+   */
+  readonly adminListener?: boolean;
 }
 
 export type ReloadResult = { readonly ok: true } | { readonly ok: false; readonly error: Error };
@@ -41,6 +47,8 @@ export interface Gateway {
   readonly urls: readonly string[];
   /** The admin listener's URL (/healthz, /readyz, /metrics), once listening; undefined when off. */
   readonly adminUrl: string | undefined;
+  /** This gateway's Prometheus metrics (what the admin listener's /metrics serves). */
+  readonly metricsRegistry: Registry;
   listen(): Promise<void>;
   /** Re-reads the config file (or applies `config`) and every policy; refuses and keeps the old on any error. */
   reload(config?: GatewayConfig): Promise<ReloadResult>;
@@ -121,6 +129,7 @@ export async function createGateway(
     get adminUrl() {
       return adminUrl;
     },
+    metricsRegistry: metrics.registry,
     async listen() {
       if (state !== 'created') throw new Error('listen() may be called once');
       urls = await Promise.all(
@@ -128,8 +137,12 @@ export async function createGateway(
           startListening(server, l.host, l.port, l.tls === undefined ? 'http' : 'https'),
         ),
       );
-      if (config.admin !== false) {
-        admin = createAdminServer({ metrics, isReady });
+      if (config.admin !== false && options.adminListener !== false) {
+        admin = createAdminServer({
+          contentType: metrics.registry.contentType,
+          metricsText: () => metrics.registry.metrics(),
+          isReady,
+        });
         adminUrl = await startListening(admin, config.admin.host, config.admin.port, 'http');
       }
       state = 'listening';

@@ -2,6 +2,9 @@
 // optional service-network tier), callers identified by rolegate token or raw STS proof, identity
 // headers to the backend, streaming forwarding over undici pools.
 
+export type { GatewayPrimary, GatewayPrimaryOptions } from './cluster/primary.ts';
+export { runGatewayPrimary } from './cluster/primary.ts';
+export { runGatewayWorker } from './cluster/worker.ts';
 export type { ParseConfigOptions } from './config/load-config.ts';
 export {
   GatewayConfigError,

@@ -1,4 +1,5 @@
 // `rolegate broker --config FILE`: runs the token broker until SIGINT/SIGTERM, then drains.
+// SIGHUP is not a stop: the broker re-reads its key ring and trust files on it.
 import { createBroker, loadBrokerConfigFile } from '@rolegate/broker';
 import closeWithGrace from 'close-with-grace';
 import type { Command } from 'commander';
@@ -14,7 +15,8 @@ export function registerBrokerCommand(program: Command): void {
       const broker = await createBroker(config);
       const address = await broker.listen(flags.port);
       broker.logger.info({ address, issuer: config.issuer }, 'broker listening');
-      closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+      // close-with-grace stops on SIGHUP by default; the key ring and trust store reload on it.
+      closeWithGrace({ delay: 10_000, skip: ['SIGHUP'] }, async ({ err }) => {
         if (err) broker.logger.error({ err }, 'shutting down after an error');
         await broker.close();
       });

@@ -1,13 +1,14 @@
 // The operations endpoints, on their own listener so that no service path can shadow them and no
 // client of the services can reach them: `/healthz` (the process answers), `/readyz` (listening,
 // not closing, and every credential kind has what it needs — the JWKS fetched), `/metrics`
-// (Prometheus text format, from prom-client).
+// (Prometheus text format, from prom-client; a cluster primary serves its workers' together).
 
 import { createServer, type Server } from 'node:http';
-import type { GatewayMetrics } from '../ops/metrics.ts';
 
 export interface AdminDeps {
-  readonly metrics: GatewayMetrics;
+  /** The Prometheus text for /metrics. */
+  readonly metricsText: () => Promise<string>;
+  readonly contentType: string;
   readonly isReady: () => Promise<boolean>;
 }
 
@@ -36,11 +37,7 @@ export function createAdminServer(deps: AdminDeps): Server {
         return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       }
       case '/metrics':
-        return [
-          200,
-          { 'content-type': deps.metrics.registry.contentType },
-          await deps.metrics.registry.metrics(),
-        ];
+        return [200, { 'content-type': deps.contentType }, await deps.metricsText()];
       default:
         return json(404, { status: 'not found' });
     }
