@@ -17,7 +17,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -279,18 +279,38 @@ async function fixedRate(target: Target, rate: number): Promise<Peak> {
 
 // ---------------------------------------------------------------- parties
 
-async function startNginx(backendUrl: string): Promise<{ url: string; stop(): void } | undefined> {
-  const nginx = hasBinary('nginx');
-  if (nginx === undefined) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'rolegate-bench-nginx-'));
+async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const port = (probe.address() as AddressInfo).port;
   await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function waitUntilAnswering(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(url, { headers: { host: HOST } });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+async function startNginx(
+  backendUrl: string,
+  workers = 1,
+): Promise<{ url: string; stop(): void } | undefined> {
+  const nginx = hasBinary('nginx');
+  if (nginx === undefined) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'rolegate-bench-nginx-'));
+  const port = await freePort();
   const upstream = new URL(backendUrl).host;
   writeFileSync(
     join(dir, 'nginx.conf'),
-    `worker_processes 1;
+    `worker_processes ${workers};
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
@@ -316,14 +336,7 @@ http {
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 50; i++) {
-    try {
-      await fetch(url, { headers: { host: HOST } });
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  await waitUntilAnswering(url);
   return {
     url,
     stop() {
@@ -331,6 +344,26 @@ http {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `rolegate gateway --workers N` as an operator runs it (the CLI binary, access log to /dev/null). */
+async function startGatewayWorkers(
+  dir: string,
+  config: Awaited<ReturnType<typeof gatewayConfig>>,
+  workers: number,
+): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const file = join(dir, `gateway-${workers}-workers.json`);
+  writeFileSync(file, JSON.stringify({ ...config, listeners: [{ host: '127.0.0.1', port }] }));
+  const bin = fileURLToPath(new URL('../packages/cli/bin/rolegate.js', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [bin, 'gateway', '--config', file, '--workers', String(workers)],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilAnswering(url);
+  return { child, url };
 }
 
 async function benchToken(dir: string): Promise<{ jwksFile: string; token: string }> {
@@ -403,6 +436,7 @@ export default async function gatewayBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rolegate-bench-gw-'));
   const children: ChildProcess[] = [];
   let nginx: Awaited<ReturnType<typeof startNginx>>;
+  let nginx2: Awaited<ReturnType<typeof startNginx>>;
   try {
     const backend = await startChild('backend');
     children.push(backend.child);
@@ -419,6 +453,9 @@ export default async function gatewayBench(): Promise<void> {
     const uncached = await startGw(0);
     const cached = await startGw(10_000);
     nginx = await startNginx(backend.line);
+    nginx2 = await startNginx(backend.line, 2);
+    const multi = await startGatewayWorkers(dir, await gatewayConfig(backend.line, jwksFile, 0), 2);
+    children.push(multi.child);
     const wrk = hasBinary('wrk');
     console.log(
       `\n## gateway: reverse proxy on loopback, ${CONNECTIONS} connections, load from ${wrk ? 'wrk' : 'an undici Pool (wrk not installed)'}`,
@@ -459,8 +496,28 @@ export default async function gatewayBench(): Promise<void> {
         headers: authed,
       }),
     );
+    // Every process of the machine, for both: nginx with two workers beside two gateway workers.
+    const multiPeaks: Peak[] = [];
+    if (nginx2 !== undefined) {
+      multiPeaks.push(
+        await peak(wrk, {
+          name: 'nginx, plain reverse proxy (2 workers)',
+          url: nginx2.url,
+          headers: plain,
+        }),
+      );
+    }
+    multiPeaks.push(
+      await peak(wrk, {
+        name: 'gateway --workers 2, JWT verified every request + policy',
+        url: multi.url,
+        headers: authed,
+      }),
+    );
     const anchor = nginx === undefined ? direct : peaks[1]!;
     printPeaks(peaks, anchor);
+    console.log(`\n## gateway: ${cpus().length} cores, two processes each`);
+    printPeaks(multiPeaks, multiPeaks.length === 2 ? multiPeaks[0]! : anchor);
 
     const rate = Math.max(100, Math.floor(gwPeak.rps / 2));
     // The same rate through every proxy: what nginx and a bare Node proxy add at p99 is the floor
@@ -510,6 +567,7 @@ export default async function gatewayBench(): Promise<void> {
     );
   } finally {
     nginx?.stop();
+    nginx2?.stop();
     for (const child of children) child.kill();
     rmSync(dir, { recursive: true, force: true });
   }
