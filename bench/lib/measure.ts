@@ -58,3 +58,26 @@ export function printTable(title: string, anchor: Rate, rates: readonly Rate[]):
   }));
   console.table(rows);
 }
+
+/**
+ * Measures each synchronous function in turn, `rounds` times over, and keeps each one's median
+ * rate. Interleaving puts a figure and its anchor under the same machine conditions: on a shared
+ * 2-core machine the rate of one and the same function drifts by ±20 % within a run.
+ */
+export function measureInterleaved(
+  entries: readonly (readonly [string, () => unknown])[],
+  rounds = 5,
+  durationMs = 600,
+): Rate[] {
+  const seen = entries.map(() => [] as Rate[]);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [name, fn]] of entries.entries()) {
+      seen[i]!.push(measureSync(name, fn, durationMs));
+    }
+  }
+  return seen.map((list) => {
+    const sorted = [...list].sort((a, b) => a.opsPerSecond - b.opsPerSecond);
+    const median = sorted[sorted.length >> 1]!;
+    return { ...median, samples: list.reduce((sum, r) => sum + r.samples, 0) };
+  });
+}

@@ -146,4 +146,18 @@ describe('decision properties', () => {
       { numRuns: 200 },
     );
   });
+
+  it('a context holding only the keys the policy lists decides the same', () => {
+    fc.assert(
+      fc.property(fc.array(statementArb(), { minLength: 1, maxLength: 6 }), requestArb, (s, r) => {
+        const p = compilePolicy(policyOf(s));
+        const keys = p.contextKeys!;
+        const context = Object.fromEntries(
+          Object.entries(r.context ?? {}).filter(([k]) => keys.has(k.toLowerCase())),
+        );
+        assert.equal(p.evaluate({ ...r, context }), p.evaluate(r));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -90,11 +90,30 @@ describe('authorize', () => {
     orders = await verifier.verify(await signed(key));
   });
 
+  // A second tier that allows everything and reads headers and query strings, so the context
+  // carries them (only keys some policy reads are copied from the request: see below).
+  const readsHeadersAndQuery = policy([
+    {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: '*',
+      Resource: '*',
+      Condition: {
+        StringLikeIfExists: {
+          'vpc-lattice-svcs:RequestHeader/Host': '*',
+          'vpc-lattice-svcs:RequestHeader/user-agent': '*',
+          'vpc-lattice-svcs:RequestHeader/authorization': '*',
+        },
+        'ForAllValues:StringLike': { 'vpc-lattice-svcs:RequestQueryString/currency': '*' },
+      },
+    },
+  ]);
+
   it('builds the Lattice and aws: context keys', () => {
     const result = authorize(
       ratesClient,
       get('/v1/../rates?currency=EUR&currency=USD&x='),
-      latticePolicy,
+      [latticePolicy, readsHeadersAndQuery],
       {
         serviceArn: SVC,
         serviceNetworkArn: 'arn:aws:vpc-lattice:us-west-2:123456789012:servicenetwork/sn-1',
@@ -138,6 +157,53 @@ describe('authorize', () => {
         'aws:EpochTime': NOW,
       },
     });
+  });
+
+  it('copies only the headers and query strings a policy reads; the rest of the context always', () => {
+    const request = get('/rates?currency=EUR&x=1', {
+      headers: { host: 'rates.example', 'user-agent': 'test', 'x-tenant': 'acme' },
+    });
+    const keys = (policies: CompiledPolicy | CompiledPolicy[]) =>
+      Object.keys(authorize(ratesClient, request, policies, { serviceArn: SVC }).request.context!);
+    const requestKeys = (list: string[]) =>
+      list.filter((k) => /Request(Header|QueryString)\//.test(k));
+    const fixed = keys(latticePolicy).filter((k) => !requestKeys([k]).length);
+    assert.deepEqual(requestKeys(keys(latticePolicy)), []);
+    assert.ok(
+      fixed.includes('aws:SourceIp') && fixed.includes('aws:PrincipalTag/team'),
+      'the rest stays',
+    );
+    const tenant = policy([
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: '*',
+        Resource: '*',
+        Condition: { StringEquals: { 'VPC-Lattice-Svcs:RequestHeader/X-Tenant': 'acme' } },
+      },
+    ]);
+    assert.deepEqual(requestKeys(keys(tenant)), ['vpc-lattice-svcs:RequestHeader/x-tenant']);
+    assert.equal(authorize(ratesClient, request, tenant, { serviceArn: SVC }).decision, 'Allow');
+    // Either tier's keys count; a query-string key brings every query string.
+    assert.deepEqual(requestKeys(keys([latticePolicy, readsHeadersAndQuery])), [
+      'vpc-lattice-svcs:RequestHeader/host',
+      'vpc-lattice-svcs:RequestHeader/user-agent',
+      'vpc-lattice-svcs:RequestQueryString/currency',
+      'vpc-lattice-svcs:RequestQueryString/x',
+    ]);
+    // A policy made by hand does not list its keys: it gets every header and query string.
+    const handMade: CompiledPolicy = {
+      size: 1,
+      evaluate: () => 'Allow',
+      explain: () => ({ decision: 'Allow', matched: [], statements: [] }),
+    };
+    assert.deepEqual(requestKeys(keys(handMade)), [
+      'vpc-lattice-svcs:RequestHeader/host',
+      'vpc-lattice-svcs:RequestHeader/user-agent',
+      'vpc-lattice-svcs:RequestHeader/x-tenant',
+      'vpc-lattice-svcs:RequestQueryString/currency',
+      'vpc-lattice-svcs:RequestQueryString/x',
+    ]);
   });
 
   it('decides a pasted Lattice policy and explains a denial', () => {

@@ -21,6 +21,18 @@ export interface KeyRef {
 
 const TAG_PREFIX = 'aws:principaltag/';
 
+/**
+ * Makes condition-key and variable references for one policy, remembering each key it was asked
+ * for (lower-cased) in `seen`: what a request context must carry for that policy to be decided.
+ */
+export function recordingKeyRef(seen: Set<string>): (key: string) => KeyRef {
+  return (key) => {
+    const ref = keyRef(key);
+    seen.add(ref.lower);
+    return ref;
+  };
+}
+
 export function keyRef(key: string): KeyRef {
   const lower = key.toLowerCase();
   let fallback: Fallback = 'none';

@@ -25,6 +25,12 @@ export interface CompiledPolicy {
   readonly name?: string;
   /** Number of statements. */
   readonly size: number;
+  /**
+   * Every context key the policy can read (condition keys and policy variables), lower-cased: a
+   * request context needs no other key for this policy to decide, or to explain, the same way.
+   * Absent on a hand-made CompiledPolicy, which is then assumed to read any key.
+   */
+  readonly contextKeys?: ReadonlySet<string>;
   evaluate(request: PolicyRequest): Decision;
   explain(request: PolicyRequest): Explanation;
 }
@@ -32,14 +38,20 @@ export interface CompiledPolicy {
 export class PolicyImpl implements CompiledPolicy {
   readonly name?: string;
   readonly size: number;
+  readonly contextKeys: ReadonlySet<string>;
   private readonly statements: readonly CompiledStatement[];
   private readonly denies: readonly CompiledStatement[];
   private readonly allows: readonly CompiledStatement[];
   private readonly memo = new MemoTable();
 
-  constructor(statements: readonly CompiledStatement[], name: string | undefined) {
+  constructor(
+    statements: readonly CompiledStatement[],
+    name: string | undefined,
+    contextKeys: ReadonlySet<string>,
+  ) {
     if (name !== undefined) this.name = name;
     this.size = statements.length;
+    this.contextKeys = contextKeys;
     this.statements = statements;
     this.denies = statements.filter((s) => s.effect === 'Deny');
     this.allows = statements.filter((s) => s.effect === 'Allow');
@@ -111,9 +123,10 @@ export function compilePolicy(
   if (bytes > maxBytes) {
     issues.add('$', 'policy.too_large', `policy is ${bytes} bytes, more than ${maxBytes}`);
   }
-  const statements = compileDocument(doc, issues);
+  const contextKeys = new Set<string>();
+  const statements = compileDocument(doc, issues, contextKeys);
   if (statements === undefined || !issues.empty) {
     throw new PolicyValidationError(issues.list, options.name);
   }
-  return new PolicyImpl(statements, options.name);
+  return new PolicyImpl(statements, options.name, contextKeys);
 }

@@ -8,7 +8,6 @@
 // An empty list counts as absent for a plain operator.
 
 import type { KeyRef, RequestEnv } from '../compile/env.ts';
-import { keyRef } from '../compile/env.ts';
 import { type Issues, isObject } from '../grammar/issues.ts';
 import { childPath, indexPath } from '../json/path.ts';
 import type { ContextScalar, JsonValue } from '../types.ts';
@@ -125,7 +124,7 @@ function compileOperator(
       continue;
     }
     const values = readValues(raw, at, issues);
-    const ref = keyRef(key);
+    const ref = ctx.keyRef(key);
     let test: (env: RequestEnv) => boolean;
     if (def === undefined) {
       const isNull = compileNull(values, ctx);
@@ -144,6 +143,7 @@ export function compileConditions(
   path: string,
   variables: boolean,
   issues: Issues,
+  keyRef: (key: string) => KeyRef,
 ): CompiledCondition[] {
   const out: CompiledCondition[] = [];
   if (!isObject(block)) {

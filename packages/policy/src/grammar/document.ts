@@ -2,6 +2,7 @@
 // statement's elements. Every problem is recorded with its JSON path; nothing is compiled into a
 // usable policy unless the whole document is clean.
 
+import { type KeyRef, recordingKeyRef } from '../compile/env.ts';
 import type { ElementTest } from '../compile/statement.ts';
 import { CompiledStatement } from '../compile/statement.ts';
 import { compileConditions } from '../condition/compile.ts';
@@ -70,6 +71,8 @@ interface DocumentScope {
   readonly issues: Issues;
   /** Literal prefix shared by the resource patterns (see sharedResourcePrefix). */
   readonly sharedPrefix: string;
+  /** Makes every condition-key and variable reference, and records the key. */
+  readonly keyRef: (key: string) => KeyRef;
 }
 
 function element(
@@ -154,13 +157,14 @@ function compileStatement(
           readStrings(r.value, r.path, issues),
           variables,
           issues,
+          scope.keyRef,
           scope.sharedPrefix,
         ),
       ),
       r.element === 'Resource' && isStar(r.value),
     );
   const conditions = Object.hasOwn(st, 'Condition')
-    ? compileConditions(st['Condition']!, `${path}.Condition`, variables, issues)
+    ? compileConditions(st['Condition']!, `${path}.Condition`, variables, issues, scope.keyRef)
     : [];
   if (issues.list.length !== before || !principal || !action || !resource) return undefined;
   return new CompiledStatement(
@@ -183,7 +187,11 @@ function resourceStrings(st: JsonValue): string[] {
 }
 
 /** Validates and compiles a parsed document; returns undefined when any issue was recorded. */
-export function compileDocument(doc: JsonValue, issues: Issues): CompiledStatement[] | undefined {
+export function compileDocument(
+  doc: JsonValue,
+  issues: Issues,
+  contextKeys: Set<string>,
+): CompiledStatement[] | undefined {
   if (!isObject(doc)) {
     issues.add('$', 'policy.not_object', 'a policy must be a JSON object');
     return undefined;
@@ -214,6 +222,7 @@ export function compileDocument(doc: JsonValue, issues: Issues): CompiledStateme
     sids: new Set(),
     issues,
     sharedPrefix: sharedResourcePrefix(list.flatMap(({ value }) => resourceStrings(value))),
+    keyRef: recordingKeyRef(contextKeys),
   };
   const out: CompiledStatement[] = [];
   list.forEach(({ value, path }, i) => {

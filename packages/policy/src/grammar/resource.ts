@@ -4,8 +4,7 @@
 // URI `https://billing.example.com` — is one wildcard pattern over the whole string.
 // Variables may only appear in the resource part, as IAM allows.
 
-import type { RequestEnv } from '../compile/env.ts';
-import { keyRef } from '../compile/env.ts';
+import type { KeyRef, RequestEnv } from '../compile/env.ts';
 import { fifthColon, splitArn } from '../match/arn.ts';
 import { compileGlob, type Matcher } from '../match/glob.ts';
 import type { Issues, Located } from './issues.ts';
@@ -43,6 +42,7 @@ export function compileResources(
   patterns: readonly Located[],
   variables: boolean,
   issues: Issues,
+  keyRef: (key: string) => KeyRef,
   shared = '',
 ): (env: RequestEnv) => boolean {
   const matchers: Matcher[] = [];

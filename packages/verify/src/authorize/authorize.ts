@@ -12,7 +12,7 @@ import {
   type TiersExplanation,
 } from '@rolegate/policy';
 import type { Principal } from '../token/principal.ts';
-import { buildPolicyRequest, type ServiceInfo } from './context.ts';
+import { buildPolicyRequest, contextNeeds, type ServiceInfo } from './context.ts';
 import { splitTarget } from './path.ts';
 import type { HttpRequestInfo } from './request-info.ts';
 
@@ -38,7 +38,10 @@ export interface AuthorizationResult {
   readonly allowed: boolean;
   /** The normalised path the policies saw (what a router should route on). */
   readonly path: string;
-  /** The policy request that was evaluated (`rolegate policy simulate` reads the same shape). */
+  /**
+   * The policy request that was evaluated (`rolegate policy simulate` reads the same shape). Its
+   * context has every key of the request except the headers and query strings no policy reads.
+   */
   readonly request: PolicyRequest;
   /** Which statements matched and decided, and why each other did not; computed on demand. */
   explain(): TiersExplanation;
@@ -109,10 +112,11 @@ export function createAuthorizer(policies: Policies, options: AuthorizeOptions =
   if (options.now !== undefined && typeof options.now !== 'function')
     fail('now', 'must be a function');
   const now = options.now ?? Date.now;
+  const needs = contextNeeds(tiers);
   return Object.freeze({
     authorize(principal: Principal | null, info: HttpRequestInfo): AuthorizationResult {
       const target = splitTarget(info.url);
-      const request = buildPolicyRequest(principal, info, target, service, now());
+      const request = buildPolicyRequest(principal, info, target, service, needs, now());
       return new Result(evaluateTiers(tiers, request), target.path, request, tiers);
     },
   });

@@ -4,8 +4,16 @@
 // `StringNotEquals aws:PrincipalType Anonymous` works. Principal keys come only from the verified
 // token; request keys only from the request. The Authorization header is left out: it is the
 // credential itself, and explanations and logs must never carry it.
+// Headers and query strings are the open-ended part of a request (a browser sends a dozen headers),
+// and most policies read none of them: only those the policies name are copied (ContextNeeds,
+// worked out once per authorizer from each compiled policy's `contextKeys`).
 
-import type { ContextValue, PolicyPrincipal, PolicyRequest } from '@rolegate/policy';
+import type {
+  CompiledPolicy,
+  ContextValue,
+  PolicyPrincipal,
+  PolicyRequest,
+} from '@rolegate/policy';
 import type { Principal } from '../token/principal.ts';
 import type { SplitTarget } from './path.ts';
 import { type HttpRequestInfo, plainIp } from './request-info.ts';
@@ -17,6 +25,32 @@ export interface ServiceInfo {
   readonly serviceNetworkArn: string | undefined;
   /** Account id → organization id, for `aws:PrincipalOrgID`. */
   readonly orgIds: Readonly<Record<string, string>> | undefined;
+}
+
+/** The request-dependent keys the policies can read. */
+export interface ContextNeeds {
+  /** Lower-case names of the headers the policies read; undefined: every header. */
+  readonly headers: readonly string[] | undefined;
+  /** Whether any policy reads a `vpc-lattice-svcs:RequestQueryString/*` key. */
+  readonly query: boolean;
+}
+
+const HEADER_PREFIX = 'vpc-lattice-svcs:requestheader/';
+const QUERY_PREFIX = 'vpc-lattice-svcs:requestquerystring/';
+
+/** What `tiers` can read; a policy that does not list its keys is taken to read every one. */
+export function contextNeeds(tiers: readonly CompiledPolicy[]): ContextNeeds {
+  const headers = new Set<string>();
+  let query = false;
+  for (const tier of tiers) {
+    if (tier.contextKeys === undefined) return { headers: undefined, query: true };
+    for (const key of tier.contextKeys) {
+      if (key.startsWith(HEADER_PREFIX)) headers.add(key.slice(HEADER_PREFIX.length));
+      else if (key.startsWith(QUERY_PREFIX)) query = true;
+    }
+  }
+  headers.delete('authorization');
+  return { headers: Object.freeze([...headers]), query };
 }
 
 // Header, query and tag names repeat on every request: build each prefixed key once per name.
@@ -73,12 +107,30 @@ function addPrincipal(ctx: Record<string, ContextValue>, p: Principal, service: 
   for (const tag in p.tags) ctx[tagKey(tag)] = p.tags[tag]!;
 }
 
-/** The policy request for `info` from `principal` (null: anonymous), with the path already split. */
+function addHeaders(
+  ctx: Record<string, ContextValue>,
+  headers: HttpRequestInfo['headers'],
+  names: readonly string[] | undefined,
+): void {
+  const add = (name: string) => {
+    const value = headers[name];
+    if (value === undefined || name === 'authorization') return;
+    ctx[headerKey(name)] = typeof value === 'string' ? value : value.join(', ');
+  };
+  if (names === undefined) for (const name in headers) add(name);
+  else for (const name of names) if (Object.hasOwn(headers, name)) add(name);
+}
+
+/**
+ * The policy request for `info` from `principal` (null: anonymous), with the path already split,
+ * carrying the headers and query strings `needs` names and every other key of the request.
+ */
 export function buildPolicyRequest(
   principal: Principal | null,
   info: HttpRequestInfo,
   target: SplitTarget,
   service: ServiceInfo,
+  needs: ContextNeeds,
   nowMs: number,
 ): PolicyRequest {
   const epoch = Math.floor(nowMs / 1000);
@@ -97,12 +149,8 @@ export function buildPolicyRequest(
   if (info.port !== undefined) ctx['vpc-lattice-svcs:Port'] = String(info.port);
   const ip = plainIp(info.sourceIp);
   if (ip !== undefined) ctx['aws:SourceIp'] = ip;
-  for (const name in info.headers) {
-    const value = info.headers[name];
-    if (value === undefined || name === 'authorization') continue;
-    ctx[headerKey(name)] = typeof value === 'string' ? value : value.join(', ');
-  }
-  addQuery(ctx, target.query);
+  addHeaders(ctx, info.headers, needs.headers);
+  if (needs.query) addQuery(ctx, target.query);
   let policyPrincipal: PolicyPrincipal | null = null;
   if (principal !== null) {
     addPrincipal(ctx, principal, service);
