@@ -184,6 +184,26 @@ describe('authorize', () => {
     ]);
     assert.deepEqual(requestKeys(keys(tenant)), ['vpc-lattice-svcs:RequestHeader/x-tenant']);
     assert.equal(authorize(ratesClient, request, tenant, { serviceArn: SVC }).decision, 'Allow');
+    // A header name spelled in another case by hand-made request info is still that header, and
+    // the credential never: a Deny on it cannot be dodged, nor Authorization read.
+    const denyEvil = policy([
+      { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: '*',
+        Resource: '*',
+        Condition: { StringEquals: { 'vpc-lattice-svcs:RequestHeader/x-tenant': 'evil' } },
+      },
+    ]);
+    const shouting = get('/rates', { headers: { 'X-Tenant': 'evil', Authorization: 'Bearer s' } });
+    const decided = authorize(ratesClient, shouting, [denyEvil, readsHeadersAndQuery], {
+      serviceArn: SVC,
+    });
+    assert.equal(decided.decision, 'ExplicitDeny');
+    assert.deepEqual(requestKeys(Object.keys(decided.request.context!)), [
+      'vpc-lattice-svcs:RequestHeader/X-Tenant',
+    ]);
     // Either tier's keys count; a query-string key brings every query string.
     assert.deepEqual(requestKeys(keys([latticePolicy, readsHeadersAndQuery])), [
       'vpc-lattice-svcs:RequestHeader/host',

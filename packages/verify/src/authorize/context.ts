@@ -30,7 +30,7 @@ export interface ServiceInfo {
 /** The request-dependent keys the policies can read. */
 export interface ContextNeeds {
   /** Lower-case names of the headers the policies read; undefined: every header. */
-  readonly headers: readonly string[] | undefined;
+  readonly headers: ReadonlySet<string> | undefined;
   /** Whether any policy reads a `vpc-lattice-svcs:RequestQueryString/*` key. */
   readonly query: boolean;
 }
@@ -49,8 +49,7 @@ export function contextNeeds(tiers: readonly CompiledPolicy[]): ContextNeeds {
       else if (key.startsWith(QUERY_PREFIX)) query = true;
     }
   }
-  headers.delete('authorization');
-  return { headers: Object.freeze([...headers]), query };
+  return { headers, query };
 }
 
 // Header, query and tag names repeat on every request: build each prefixed key once per name.
@@ -107,18 +106,21 @@ function addPrincipal(ctx: Record<string, ContextValue>, p: Principal, service: 
   for (const tag in p.tags) ctx[tagKey(tag)] = p.tags[tag]!;
 }
 
+// Adapters pass lower-case names (node:http and fetch Headers do); a name in another case still
+// counts as the same header, as condition keys are case-insensitive, so a policy's Deny on a
+// header cannot be dodged by spelling its name differently.
 function addHeaders(
   ctx: Record<string, ContextValue>,
   headers: HttpRequestInfo['headers'],
-  names: readonly string[] | undefined,
+  names: ReadonlySet<string> | undefined,
 ): void {
-  const add = (name: string) => {
+  for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || name === 'authorization') return;
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'authorization' || (names !== undefined && !names.has(lower))) continue;
     ctx[headerKey(name)] = typeof value === 'string' ? value : value.join(', ');
-  };
-  if (names === undefined) for (const name in headers) add(name);
-  else for (const name of names) if (Object.hasOwn(headers, name)) add(name);
+  }
 }
 
 /**
