@@ -20,6 +20,7 @@ import { LoginPolicy } from './identity/login-policy.ts';
 import type { KeyRing } from './keys/key-ring.ts';
 import { KeyRingHolder } from './keys/key-ring-holder.ts';
 import { type KmsClientFactory, KmsKeySource } from './keys/kms-signer.ts';
+import { RedisReplayCache, redisEndpoint } from './replay/redis-replay-cache.ts';
 import { MemoryReplayCache, type ReplayCache } from './replay/replay-cache.ts';
 import { buildStsAllowList } from './sts/endpoints.ts';
 import { StsCaller } from './sts/sts-caller.ts';
@@ -81,8 +82,7 @@ export async function createBroker(
   // Tokens signed by a retiring key stay verifiable for their lifetime plus verifiers' leeway.
   const retainSeconds = config.tokens.ttlSeconds + 300;
   const loginPolicy = LoginPolicy.load(config.loginPolicy);
-  const replay =
-    options.replayCache ?? new MemoryReplayCache({ maxEntries: config.replay.maxEntries, now });
+  const replay = options.replayCache ?? replayCacheOf(config, logger, now);
   const caller = new StsCaller({
     connectTimeoutMs: config.sts.connectTimeoutMs,
     totalTimeoutMs: config.sts.timeoutMs,
@@ -166,7 +166,11 @@ export async function createBroker(
     sendOAuthError(reply, new BrokerError('broker.not_found')),
   );
 
-  registerOpsRoutes(app, { metrics, isReady: () => true });
+  // Logins need the replay cache: a broker whose Redis is unreachable answers 503 to them all.
+  registerOpsRoutes(app, {
+    metrics,
+    isReady: () => !(replay instanceof RedisReplayCache) || replay.ready,
+  });
   registerDiscoveryRoutes(app, {
     issuer: config.issuer,
     loginAudience,
@@ -184,6 +188,15 @@ export async function createBroker(
     now,
   });
   await app.ready();
+  if (replay instanceof RedisReplayCache && options.replayCache === undefined) {
+    await connectReplayCache(replay, config, logger).catch(async (error: unknown) => {
+      await Promise.all([app.close(), caller.close(), replay.close()]);
+      keys.close();
+      trust?.close();
+      kms.close();
+      throw error;
+    });
+  }
   // Only now, when nothing else can fail: a watcher left open by a failed start would keep the
   // process alive.
   keys.watch();
@@ -276,6 +289,42 @@ async function selfTest(ring: KeyRing): Promise<void> {
     }),
     key,
   );
+}
+
+/** The configured replay cache; a Redis one opens no connection until connectReplayCache. */
+function replayCacheOf(config: BrokerConfig, logger: Logger, now: () => number): ReplayCache {
+  const redis = config.replay.redis;
+  if (redis === undefined) {
+    logger.info('replay cache in memory: a proof is refused again only by this broker process');
+    return new MemoryReplayCache({ maxEntries: config.replay.maxEntries, now });
+  }
+  return new RedisReplayCache({ ...redis, logger, now });
+}
+
+/**
+ * A Redis replay cache must answer once before the broker starts: a mistyped URL stops it here,
+ * not at the first login. An evicting memory policy is warned about.
+ */
+async function connectReplayCache(
+  cache: RedisReplayCache,
+  config: BrokerConfig,
+  logger: Logger,
+): Promise<void> {
+  const url = config.replay.redis?.url ?? '';
+  try {
+    await cache.connect();
+  } catch (error) {
+    throw new ConfigError('config', [
+      `replay.redis.url: ${redisEndpoint(url)} did not answer (${(error as Error).message})`,
+    ]);
+  }
+  const policy = await cache.evictionPolicy();
+  if (policy !== undefined && policy !== 'noeviction') {
+    logger.warn(
+      { maxmemoryPolicy: policy },
+      'replay cache (Redis) may evict used proofs when memory runs short: set maxmemory-policy noeviction',
+    );
+  }
 }
 
 function warnAboutLooseSettings(config: BrokerConfig, logger: Logger): void {

@@ -49,6 +49,11 @@ export {
   writeRingFile,
 } from './keys/ring-file.ts';
 export {
+  RedisReplayCache,
+  type RedisReplayCacheOptions,
+  redisEndpoint,
+} from './replay/redis-replay-cache.ts';
+export {
   MemoryReplayCache,
   type ReplayCache,
   ReplayCacheFullError,

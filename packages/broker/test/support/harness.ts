@@ -43,9 +43,14 @@ export interface TokenResponse {
 
 export async function startHarness(
   config: Partial<BrokerConfigInput> = {},
-  options: { replayCache?: ReplayCache; kmsClientFactory?: BrokerOptions['kmsClientFactory'] } = {},
+  options: {
+    replayCache?: ReplayCache;
+    kmsClientFactory?: BrokerOptions['kmsClientFactory'];
+    /** The STS identities (default: fresh ones); pass another harness's to share callers. */
+    identities?: StsIdentity[];
+  } = {},
 ): Promise<Harness> {
-  const identities = createDevIdentities();
+  const { identities = createDevIdentities(), ...brokerOptions } = options;
   const sts = await startStsEmulator({ identities });
   const stateDir = mkdtempSync(join(tmpdir(), 'rolegate-broker-'));
   let logText = '';
@@ -67,7 +72,7 @@ export async function startHarness(
       ...config,
       sts: { endpointOverrides: { '*': sts.url }, timeoutMs: 1500, ...config.sts },
     }),
-    { logger: createLogger('info', sink), ...options },
+    { logger: createLogger('info', sink), ...brokerOptions },
   );
   // A broker that refuses to start must not leave the emulator holding the test process open.
   const broker = await started.catch(async (error: unknown) => {
