@@ -5,7 +5,10 @@
 //   - a plain operator on a key with several values → no match (use a set prefix);
 //   - `ForAnyValue:` → some request value passes (absent/empty → false);
 //   - `ForAllValues:` → every request value passes (absent/empty → true).
-// An empty list counts as absent for a plain operator.
+// An empty list counts as absent for a plain operator. Under a set prefix `…IfExists` changes
+// nothing: AWS documents ForAnyValue as false "if the key does not exist", and a role whose only
+// policy was an Allow with `ForAnyValue:StringEqualsIfExists` was observed to be refused a request
+// without the key. ForAllValues is true on an absent key either way.
 
 import type { KeyRef, RequestEnv } from '../compile/env.ts';
 import { type Issues, isObject } from '../grammar/issues.ts';
@@ -66,7 +69,7 @@ function wrap(
   if (mode === 'any') {
     return (env) => {
       const v = env.lookup(ref);
-      if (v === undefined) return ifExists;
+      if (v === undefined) return false;
       if (!Array.isArray(v)) return passes(v as ContextScalar, env);
       for (const x of v) if (passes(x as ContextScalar, env)) return true;
       return false;
