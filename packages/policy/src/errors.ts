@@ -34,6 +34,7 @@ export type PolicyRule =
   | 'statement.action_conflict'
   | 'statement.missing_resource'
   | 'statement.resource_conflict'
+  | 'statement.notprincipal_allow'
   | 'value.type'
   | 'value.empty'
   | 'principal.unknown_type'

@@ -79,6 +79,37 @@ describe('compilePolicy errors', () => {
     );
   });
 
+  it('refuses NotPrincipal with Allow at load, naming the element (AWS: "must be used with Deny")', () => {
+    const notPrincipal = { AWS: '444455556666' };
+    const issues = issuesOf(
+      doc(
+        { Effect: 'Deny', NotPrincipal: notPrincipal, Action: '*', Resource: '*' },
+        { Effect: 'Allow', NotPrincipal: notPrincipal, Action: '*', Resource: '*' },
+        {
+          Effect: 'Allow',
+          NotPrincipal: { AWS: 'arn:aws:iam::*:root' },
+          Action: '*',
+          Resource: '*',
+        },
+      ),
+    );
+    assert.deepEqual(
+      issues.map((i) => [i.rule, i.path]),
+      [
+        ['statement.notprincipal_allow', '$.Statement[1].NotPrincipal'],
+        ['principal.partial_wildcard', '$.Statement[2].NotPrincipal.AWS'],
+        ['statement.notprincipal_allow', '$.Statement[2].NotPrincipal'],
+      ],
+    );
+    assert.throws(
+      () =>
+        compilePolicy(
+          doc({ Effect: 'Allow', NotPrincipal: notPrincipal, Action: '*', Resource: '*' }),
+        ),
+      /\$\.Statement\[0\]\.NotPrincipal: NotPrincipal must be used with "Effect": "Deny"/,
+    );
+  });
+
   it('raises TypeError, not a policy error, for a malformed request object', () => {
     const p = compilePolicy(doc(allowAll()));
     assert.throws(() => p.evaluate({ action: 5 } as never), TypeError);

@@ -51,7 +51,9 @@ const statementArb = (effect?: 'Allow' | 'Deny') =>
     })
     .map((s) => {
       const out: { [k: string]: JsonValue } = { Effect: s.effect };
-      out[s.notPrincipal && s.principal !== '*' ? 'NotPrincipal' : 'Principal'] = s.principal;
+      // NotPrincipal only with Deny: AWS does not support it with Allow, and neither does rolegate.
+      const not = s.notPrincipal && s.principal !== '*' && s.effect === 'Deny';
+      out[not ? 'NotPrincipal' : 'Principal'] = s.principal;
       out[s.notAction ? 'NotAction' : 'Action'] = s.action;
       out['Resource'] = s.resource;
       if (s.condition !== undefined) out['Condition'] = s.condition;

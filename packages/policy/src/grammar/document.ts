@@ -138,6 +138,16 @@ function compileStatement(
   if (p) {
     const set = parsePrincipal(p.value, p.path, issues);
     const negated = p.element === 'NotPrincipal';
+    // IAM User Guide, NotPrincipal: "NotPrincipal must be used with "Effect":"Deny". Using it with
+    // "Effect":"Allow" is not supported." Evaluated, it would grant every unlisted caller,
+    // anonymous ones included.
+    if (negated && effect === 'Allow') {
+      issues.add(
+        p.path,
+        'statement.notprincipal_allow',
+        'NotPrincipal must be used with "Effect": "Deny"; with Allow it would grant every unlisted caller',
+      );
+    }
     principal = element(p, compilePrincipal(set, negated), set.everyone && !negated);
   }
   const action =

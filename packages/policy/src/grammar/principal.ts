@@ -5,7 +5,8 @@
 //
 // NotPrincipal follows AWS: a caller is exempt only when every entity of its chain is listed —
 // the account, then the role and the session for a role session (or the user) — so listing an
-// account exempts only the account entity itself, not its principals.
+// account exempts only the account entity itself, not its principals. It is accepted in Deny
+// statements only (see grammar/document.ts), as AWS supports it.
 
 import type { RequestEnv } from '../compile/env.ts';
 import { childPath } from '../json/path.ts';
