@@ -37,6 +37,56 @@ function refArn(pattern: string, value: string): boolean {
   return p.every((seg, i) => (i < 5 ? refRegex(seg, ':') : refRegex(seg, '')).test(v[i]!));
 }
 
+/**
+ * Reference for Resource patterns, straight from the IAM User Guide: `*` and `?` stay inside one of
+ * the first five colon-separated segments, except a `*` that is the last character of the region or
+ * account segment, which "can expand to match beyond the colon boundaries". A memoised search over
+ * every way to match (tests only).
+ */
+function refResource(pattern: string, value: string): boolean {
+  const guarded = new Set<number>();
+  for (let i = 0; i < value.length && guarded.size < 5; i++) if (value[i] === ':') guarded.add(i);
+  if (guarded.size < 5) return false;
+  type Part = { kind: 'lit'; ch: string } | { kind: 'one' } | { kind: 'star'; expands: boolean };
+  const parts: Part[] = [];
+  let segment = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '?') parts.push({ kind: 'one' });
+    else if (ch === '*') {
+      const next = pattern[i + 1];
+      const last = next === undefined || next === ':';
+      parts.push({ kind: 'star', expands: (segment === 3 || segment === 4) && last });
+    } else {
+      parts.push({ kind: 'lit', ch });
+      if (ch === ':') segment++;
+    }
+  }
+  const memo = new Map<number, boolean>();
+  const match = (pi: number, vi: number): boolean => {
+    const key = pi * (value.length + 1) + vi;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let r = false;
+    const t = parts[pi];
+    if (t === undefined) r = vi === value.length;
+    else if (t.kind === 'lit') r = value[vi] === t.ch && match(pi + 1, vi + 1);
+    else if (t.kind === 'one') r = vi < value.length && !guarded.has(vi) && match(pi + 1, vi + 1);
+    else {
+      for (let j = vi; ; j++) {
+        if (match(pi + 1, j)) {
+          r = true;
+          break;
+        }
+        if (j === value.length || (!t.expands && guarded.has(j))) break;
+      }
+    }
+    memo.set(key, r);
+    return r;
+  };
+  return match(0, 0);
+}
+
 const alphabet = fc.constantFrom('a', 'b', ':', '/', '*', '?', 'é');
 const patternArb = fc.string({ unit: alphabet, maxLength: 14 });
 const valueArb = fc.string({
@@ -88,10 +138,56 @@ describe('wildcard matcher', () => {
     );
   });
 
+  it('agrees with the IAM User Guide reference on Resource patterns (a * ending a segment expands)', () => {
+    // Short segments, wildcards often at either end: the shapes where a segment-bound wildcard
+    // meets one of the first five colons and an expanding `*` must take over.
+    const segment = fc.oneof(
+      fc.constantFrom('', 'a', '*', '?', 'a*', '*a', '*?', 'a?', 'a*b', '?*'),
+      fc.string({ unit: fc.constantFrom('a', 'b', '/', '*', '?'), maxLength: 3 }),
+    );
+    const resourcePattern = fc
+      .array(segment, { minLength: 2, maxLength: 7 })
+      .map((segs) => segs.join(':'));
+    const resourceValue = fc
+      .array(fc.constantFrom('', 'a', 'b', 'ab', 'ba', 'a/b'), { minLength: 4, maxLength: 9 })
+      .map((segs) => segs.join(':'));
+    fc.assert(
+      fc.property(resourcePattern, resourceValue, (pattern, value) => {
+        const parts = [{ kind: 'raw' as const, text: pattern }];
+        const m = compileGlob(parts, {
+          wildcards: true,
+          arn: true,
+          expand: true,
+          fold: false,
+          keyRef: noVars,
+        });
+        assert.equal(m(value, env), refResource(pattern, value), `${pattern} vs ${value}`);
+      }),
+      { numRuns: 10000 },
+    );
+  });
+
   it('has no exponential blow-up on adversarial input', () => {
     const parts = [{ kind: 'raw' as const, text: `${'*a'.repeat(30)}*b` }];
     const m = compileGlob(parts, { wildcards: true, arn: false, fold: false, keyRef: noVars });
     assert.equal(m('a'.repeat(5000), env), false);
+  });
+
+  it('stays fast when a segment-bound * keeps falling back to an expanding one', () => {
+    // Region `*` expands; the account segment's stars are bound to it.
+    const pattern = `arn:aws:svc:*:${'*a'.repeat(20)}*b:x`;
+    const parts = [{ kind: 'raw' as const, text: pattern }];
+    const m = compileGlob(parts, {
+      wildcards: true,
+      arn: true,
+      expand: true,
+      fold: false,
+      keyRef: noVars,
+    });
+    const value = `arn:aws:svc:${'a:'.repeat(3)}${'a'.repeat(3000)}:${'a'.repeat(3000)}:y`;
+    const started = performance.now();
+    assert.equal(m(value, env), false);
+    assert.ok(performance.now() - started < 500, 'matched in well under a second');
   });
 });
 

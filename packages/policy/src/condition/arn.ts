@@ -1,6 +1,11 @@
 // ArnEquals ≡ ArnLike, ArnNotEquals ≡ ArnNotLike: case-sensitive, each of the six colon-separated
 // parts matched on its own with `*`/`?` (a wildcard never crosses one of the first five colons).
-// A request value that is not an ARN matches no pattern.
+// The IAM User Guide: "Each of the six colon-delimited components of the ARN is checked
+// separately", with its example: `arn:aws:someservice:*:111122223333:finance/*` does not match
+// `arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt` ("The
+// first asterisk matches only us-east-2"). So, unlike the Resource element, a `*` ending a segment
+// stays in it, and a pattern of fewer than six parts is refused at load: AWS documents no reading
+// for it. A request value that is not an ARN matches no pattern.
 
 import { parseTemplate } from '../grammar/template.ts';
 import { splitArn } from '../match/arn.ts';
@@ -27,7 +32,9 @@ function compileArn(values: readonly ValueSpec[], ctx: OperatorContext): ValueTe
       ctx.issues.add(
         path,
         'condition.value',
-        `"${text}" is not an ARN (use StringLike for other text)`,
+        text.startsWith('arn:')
+          ? `"${text}" has fewer than six colon-separated parts; ARN operators check each of the six on its own`
+          : `"${text}" is not an ARN (use StringLike for other text)`,
       );
       continue;
     }

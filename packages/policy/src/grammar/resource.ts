@@ -1,11 +1,16 @@
-// Resource / NotResource. An ARN pattern (`arn:` + five colons) is matched segment by segment,
-// case-sensitively, `*` spanning any characters (including `/` and `:`) inside the resource part.
-// Anything else — `*`, Lattice's `*/rates`, or a non-ARN resource such as the broker's audience
-// URI `https://billing.example.com` — is one wildcard pattern over the whole string.
-// Variables may only appear in the resource part, as IAM allows.
+// Resource / NotResource. An ARN pattern (`arn:…`) is matched segment by segment, case-sensitively,
+// as the IAM User Guide describes it: `*` and `?` stay inside one of the colon-separated segments,
+// except that "If the * wildcard is the last character of a resource ARN segment, it can expand to
+// match beyond the colon boundaries" — so `arn:aws:vpc-lattice:*` and `arn:aws:vpc-lattice:us-west-2:*`
+// cover every Lattice ARN (of that region). Inside the resource part (after the fifth colon) `*`
+// and `?` match any character, `/` and `:` included. A `*` ending the partition segment stays in
+// it: the service segment must name the service, never a wildcard. Anything else — `*`, Lattice's
+// `*/rates`, or a non-ARN resource such as the broker's audience URI `https://billing.example.com`
+// — is one wildcard pattern over the whole string. Variables may only appear in the resource part,
+// as IAM allows.
 
 import type { KeyRef, RequestEnv } from '../compile/env.ts';
-import { fifthColon, splitArn } from '../match/arn.ts';
+import { fifthColon } from '../match/arn.ts';
 import { compileGlob, type Matcher } from '../match/glob.ts';
 import type { Issues, Located } from './issues.ts';
 import { parseTemplate } from './template.ts';
@@ -38,6 +43,31 @@ export function sharedResourcePrefix(patterns: readonly string[]): string {
   return prefix;
 }
 
+const ARN_PATTERN_MESSAGES = {
+  'resource.format':
+    'an ARN needs six colon-separated parts, or fewer when a * ends the region or account part and stands for the rest',
+  'resource.service_wildcard': 'no wildcard in the service segment',
+  'resource.variable_position': 'variables only in the resource part',
+} as const;
+
+/** What is wrong with an ARN pattern, or undefined. */
+function arnPatternRule(
+  text: string,
+  variables: boolean,
+): keyof typeof ARN_PATTERN_MESSAGES | undefined {
+  const segments = text.split(':');
+  const service = segments[2];
+  if (service === undefined) return 'resource.format';
+  if (service.includes('*') || service.includes('?')) return 'resource.service_wildcard';
+  const end = fifthColon(text);
+  if (variables && (end < 0 ? text : text.slice(0, end)).includes('${')) {
+    return 'resource.variable_position';
+  }
+  // Fewer than six parts can match an ARN only through a `*` that runs past the colons.
+  if (end < 0 && !segments.slice(3).some((s) => s.endsWith('*'))) return 'resource.format';
+  return undefined;
+}
+
 export function compileResources(
   patterns: readonly Located[],
   variables: boolean,
@@ -53,17 +83,9 @@ export function compileResources(
     }
     const isArn = text.startsWith('arn:');
     if (isArn) {
-      const parts = splitArn(text);
-      if (parts === undefined) {
-        issues.add(path, 'resource.format', 'an ARN needs six colon-separated parts');
-        continue;
-      }
-      if (parts.service.includes('*') || parts.service.includes('?')) {
-        issues.add(path, 'resource.service_wildcard', 'no wildcard in the service segment');
-        continue;
-      }
-      if (variables && text.slice(0, fifthColon(text)).includes('${')) {
-        issues.add(path, 'resource.variable_position', 'variables only in the resource part');
+      const rule = arnPatternRule(text, variables);
+      if (rule !== undefined) {
+        issues.add(path, rule, ARN_PATTERN_MESSAGES[rule]);
         continue;
       }
     }
@@ -89,7 +111,13 @@ export function compileResources(
       }
     }
     matchers.push(
-      compileGlob(template.parts, { wildcards: true, arn: isArn, fold: false, keyRef }),
+      compileGlob(template.parts, {
+        wildcards: true,
+        arn: isArn,
+        expand: true,
+        fold: false,
+        keyRef,
+      }),
     );
   }
   if (matchers.length === 1) {

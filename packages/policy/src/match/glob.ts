@@ -3,9 +3,13 @@
 // practice, O(n·m) at worst — never exponential, whatever the request holds).
 //
 // ARN mode adds the IAM rule that each of the first five colon-separated segments is matched on
-// its own: `*` and `?` never consume one of the first five colons of the value. Those colons can
-// only be matched by a literal `:`, so once one is matched no earlier `*` can move past it and
-// the greedy scan stays exact.
+// its own: `*` and `?` never consume one of the first five colons of the value (ARN condition
+// operators: "Each of the six colon-delimited components of the ARN is checked separately").
+// With `expand` (the Resource element) a `*` that is the last character of the region or account
+// segment may run past them: "If the * wildcard is the last character of a resource ARN segment,
+// it can expand to match beyond the colon boundaries" (IAM User Guide, Resource). Such a star is
+// the one backtracking point a segment-bound wildcard falls back to when one of those colons
+// stops it; otherwise the scan backtracks only to the last `*`, as for a plain pattern.
 //
 // Variables resolve to text that is matched literally: a `*` in a tag value never widens a grant.
 
@@ -13,11 +17,13 @@ import type { KeyRef, RequestEnv } from '../compile/env.ts';
 import type { TemplatePart } from '../grammar/template.ts';
 import { fifthColon } from './arn.ts';
 
+/** 0 literal text, 1 `*`, 2 `?`, 3 a variable, 4 a `*` that may match the first five colons. */
 export type Token =
   | { readonly k: 0; readonly s: string }
   | { readonly k: 1 }
   | { readonly k: 2 }
-  | { readonly k: 3; readonly ref: KeyRef; readonly fallback: string | undefined };
+  | { readonly k: 3; readonly ref: KeyRef; readonly fallback: string | undefined }
+  | { readonly k: 4 };
 
 /** Returns whether a request value matches; `env` supplies variable values. */
 export type Matcher = (value: string, env: RequestEnv) => boolean;
@@ -27,6 +33,11 @@ export interface GlobOptions {
   readonly wildcards: boolean;
   /** Match the first five colon-separated segments separately (ARN operators, ARN resources). */
   readonly arn: boolean;
+  /**
+   * With `arn`: a `*` ending the region or account segment may match across colons (the Resource
+   * element, as the IAM User Guide describes it; not the ARN condition operators).
+   */
+  readonly expand?: boolean;
   /** Lower-case literal text and variable values; the caller lower-cases the request value. */
   readonly fold: boolean;
   /** Turns a variable key into a context reference. */
@@ -40,7 +51,11 @@ export interface GlobOptions {
 
 const STAR: Token = { k: 1 };
 const ONE: Token = { k: 2 };
+const EXPANDING: Token = { k: 4 };
 const COLON = 58;
+// Segments of `arn:partition:service:region:account:resource` whose final `*` may run on.
+const REGION = 3;
+const ACCOUNT = 4;
 
 /** Turns template parts into tokens, merging adjacent text and collapsing runs of `*`. */
 export function tokenize(parts: readonly TemplatePart[], options: GlobOptions): Token[] {
@@ -72,29 +87,67 @@ export function tokenize(parts: readonly TemplatePart[], options: GlobOptions): 
   return out;
 }
 
-/** True when a wildcard or variable comes before the pattern's fifth literal colon. */
-function needsSegments(tokens: readonly Token[]): boolean {
+function countColons(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === COLON) n++;
+  return n;
+}
+
+/** Marks each `*` that is the last character of the region or account segment as expanding. */
+export function markExpandingStars(tokens: readonly Token[]): Token[] {
+  let colons = 0;
+  return tokens.map((t, i) => {
+    if (t.k === 0) colons += countColons(t.s);
+    if (t.k !== 1 || (colons !== REGION && colons !== ACCOUNT)) return t;
+    const next = tokens[i + 1];
+    return next === undefined || (next.k === 0 && next.s.charCodeAt(0) === COLON) ? EXPANDING : t;
+  });
+}
+
+/**
+ * Whether `*` or `?` comes before the pattern's fifth literal colon (all of it when it has fewer)
+ * with `restrictedOnly`: only a `*` or `?` bound to its segment; otherwise any wildcard or variable.
+ */
+function wildcardInSegments(tokens: readonly Token[], restrictedOnly: boolean): boolean {
   let colons = 0;
   for (const t of tokens) {
-    if (t.k !== 0) return true;
-    for (let i = 0; i < t.s.length; i++)
-      if (t.s.charCodeAt(i) === COLON && ++colons === 5) return false;
+    if (t.k === 0) {
+      colons += countColons(t.s);
+      if (colons >= 5) return false;
+    } else if (!restrictedOnly || t.k === 1 || t.k === 2) return true;
   }
-  return true;
+  return !restrictedOnly;
 }
 
 /** Compiles template parts into a matcher specialised for the pattern's shape. */
 export function compileGlob(parts: readonly TemplatePart[], options: GlobOptions): Matcher {
-  const tokens = tokenize(parts, options);
-  const segmented = options.arn && needsSegments(tokens);
+  let tokens = tokenize(parts, options);
+  if (options.arn && options.expand) tokens = markExpandingStars(tokens);
   const at = options.start ?? 0;
+  const fold = options.fold;
+  if (options.arn && wildcardInSegments(tokens, false) && !wildcardInSegments(tokens, true)) {
+    // Before the fifth colon only expanding stars (or variables, matched literally): the segment
+    // rule cannot change the outcome, beyond the value having to be an ARN.
+    const plain = compilePlain(
+      tokens.map((t) => (t.k === 4 ? STAR : t)),
+      at,
+      fold,
+    );
+    return (v, env) => fifthColon(v) >= 0 && plain(v, env);
+  }
+  if (options.arn && wildcardInSegments(tokens, false)) {
+    return (v, env) => matchTokens(tokens, v, env, true, fold, at);
+  }
+  return compilePlain(tokens, at, fold);
+}
+
+function compilePlain(tokens: readonly Token[], at: number, fold: boolean): Matcher {
   const [a, b, c] = tokens;
-  if (!segmented && tokens.every((t) => t.k !== 3)) {
+  if (tokens.every((t) => t.k !== 3)) {
     const fast = fastPath(tokens.length, a, b, c, at);
     if (fast !== undefined) return fast;
   }
-  const fold = options.fold;
-  return (v, env) => matchTokens(tokens, v, env, segmented, fold, at);
+  return (v, env) => matchTokens(tokens, v, env, false, fold, at);
 }
 
 // Common shapes (`literal`, `prefix*`, `*suffix`, `head*tail`, `*middle*`) become one or two
@@ -165,14 +218,21 @@ export function matchTokens(
   let ti = 0;
   let off = 0;
   let p = start;
+  // The last `*` (where the scan resumes on a mismatch) and the last expanding `*`.
   let starTi = -1;
   let starP = 0;
+  let crossTi = -1;
+  let crossP = 0;
   while (p < end) {
     if (ti < n) {
       const t = tokens[ti]!;
-      if (t.k === 1) {
+      if (t.k === 1 || t.k === 4) {
         starTi = ti;
         starP = p;
+        if (t.k === 4) {
+          crossTi = ti;
+          crossP = p;
+        }
         ti++;
         continue;
       }
@@ -191,8 +251,12 @@ export function matchTokens(
         }
         const ch = value.charCodeAt(p);
         if (s.charCodeAt(off) === ch) {
-          // One of the first five colons is matched: segments before it are settled.
-          if (ch === COLON && p <= colon5) starTi = -1;
+          // One of the first five colons is matched: segments before it are settled, except
+          // that an expanding `*` may still run past it.
+          if (ch === COLON && p <= colon5) {
+            starTi = crossTi;
+            starP = crossP;
+          }
           p++;
           if (++off === s.length) {
             ti++;
@@ -203,14 +267,20 @@ export function matchTokens(
       }
     }
     if (starTi < 0) return false;
-    if (starP <= colon5 && value.charCodeAt(starP) === COLON) return false;
+    if (starTi !== crossTi && starP <= colon5 && value.charCodeAt(starP) === COLON) {
+      // This `*` may not cross the colon; only an earlier expanding one can move the match on.
+      if (crossTi < 0) return false;
+      starTi = crossTi;
+      starP = crossP;
+    }
     p = ++starP;
     ti = starTi + 1;
     off = 0;
+    if (starTi === crossTi) crossP = starP;
   }
   while (ti < n) {
     const t = tokens[ti]!;
-    if (t.k === 1 || (t.k === 3 && off === 0 && resolved[ti] === '')) ti++;
+    if (t.k === 1 || t.k === 4 || (t.k === 3 && off === 0 && resolved[ti] === '')) ti++;
     else break;
   }
   return ti === n;
