@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compilePolicy, PolicyValidationError } from '../src/index.ts';
+import { compilePolicy, evaluateTiers, explainTiers, PolicyValidationError } from '../src/index.ts';
 import { loadCases } from './support/cases.ts';
 
 const cases = loadCases();
@@ -24,6 +24,16 @@ for (const file of files) {
               return true;
             },
           );
+          return;
+        }
+        if (raw.tiers !== undefined) {
+          const tiers = raw.tiers.map((t) => compilePolicy(t));
+          assert.equal(evaluateTiers(tiers, c.request), raw.expect);
+          const explained = explainTiers(tiers, c.request);
+          assert.equal(explained.decision, raw.expect);
+          if (raw.decidingTier !== undefined) {
+            assert.equal(explained.decidingTier, raw.decidingTier);
+          }
           return;
         }
         const policy = compilePolicy(c.policy);

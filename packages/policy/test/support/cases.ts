@@ -44,6 +44,8 @@ type Obj = { [k: string]: JsonValue };
 export interface RawCase {
   name: string;
   policy?: JsonValue;
+  /** Several policies decided together (`evaluateTiers`), in place of `policy`. */
+  tiers?: JsonValue[];
   statement?: Obj;
   condition?: Obj;
   version?: string | null;
@@ -53,17 +55,21 @@ export interface RawCase {
   path?: string;
   decidedBy?: string;
   failed?: string;
+  /** With `tiers`: the tier that decided a deny. */
+  decidingTier?: number;
 }
 
 export interface Case {
   readonly file: string;
   readonly name: string;
+  /** The policy, or the first of the `tiers`. */
   readonly policy: JsonValue;
   readonly request: PolicyRequest;
   readonly raw: RawCase;
 }
 
 function buildPolicy(c: RawCase): JsonValue {
+  if (c.tiers !== undefined) return c.tiers[0] ?? null;
   if (c.policy !== undefined) return c.policy;
   const statement: Obj = { ...BASE_STATEMENT, ...c.statement };
   for (const [k, v] of Object.entries(statement)) if (v === null) delete statement[k];
