@@ -62,6 +62,19 @@ const FILES: Record<string, string> = {
       { ...allowGet.Statement[0], Principal: { AWS: 'arn:aws:iam::444455556666:role/o*' } },
     ],
   }),
+  // AWS: "NotPrincipal must be used with "Effect":"Deny"" — as an Allow it granted every caller
+  // it did not list, anonymous ones included.
+  'allow-notprincipal.json': JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        NotPrincipal: { AWS: '444455556666' },
+        Action: 'vpc-lattice-svcs:Invoke',
+        Resource: `${SVC}/*`,
+      },
+    ],
+  }),
   'get.json': JSON.stringify(request('GET')),
   'post.json': JSON.stringify(request('POST')),
   'bad-request.json': '{"action": 5}',
@@ -132,6 +145,15 @@ describe('rolegate policy check', () => {
     assert.match(r.out, /dup\.json: invalid\n {2}\$\.Statement\.Effect {2}json\.duplicate_key/);
   });
 
+  it('refuses NotPrincipal in an Allow statement at load, naming its path and rule', async () => {
+    const r = await run(['policy', 'check', 'allow-notprincipal.json']);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.out,
+      /allow-notprincipal\.json: invalid\n {2}\$\.Statement\[0\]\.NotPrincipal {2}statement\.notprincipal_allow/,
+    );
+  });
+
   it('exits 1 for an unreadable file', async () => {
     const r = await run(['policy', 'check', 'missing.json']);
     assert.equal(r.code, 1);
@@ -155,6 +177,20 @@ describe('rolegate policy check', () => {
 });
 
 describe('rolegate policy simulate', () => {
+  it('decides nothing with a policy that has NotPrincipal in an Allow, and says why', async () => {
+    const r = await run([
+      'policy',
+      'simulate',
+      '--policy',
+      'allow-notprincipal.json',
+      '--request',
+      'get.json',
+    ]);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.out, /^Allow/m);
+    assert.match(r.out + r.err, /\$\.Statement\[0\]\.NotPrincipal.*statement\.notprincipal_allow/);
+  });
+
   it('prints the decision', async () => {
     assert.equal(
       (await run(['policy', 'simulate', '--policy', 'svc.json', '--request', 'get.json'])).out,

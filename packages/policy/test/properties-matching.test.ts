@@ -54,8 +54,8 @@ function refResource(pattern: string, value: string): boolean {
     const ch = pattern[i]!;
     if (ch === '?') parts.push({ kind: 'one' });
     else if (ch === '*') {
-      const next = pattern[i + 1];
-      const last = next === undefined || next === ':';
+      // Only a `*` that ends the whole pattern expands (rolegate's reading, docs/policies.md).
+      const last = i === pattern.length - 1;
       parts.push({ kind: 'star', expands: (segment === 3 || segment === 4) && last });
     } else {
       parts.push({ kind: 'lit', ch });
@@ -138,7 +138,7 @@ describe('wildcard matcher', () => {
     );
   });
 
-  it('agrees with the IAM User Guide reference on Resource patterns (a * ending a segment expands)', () => {
+  it('agrees with the reference on Resource patterns (a * ending the pattern in the region or account expands)', () => {
     // Short segments, wildcards often at either end: the shapes where a segment-bound wildcard
     // meets one of the first five colons and an expanding `*` must take over.
     const segment = fc.oneof(
@@ -171,23 +171,6 @@ describe('wildcard matcher', () => {
     const parts = [{ kind: 'raw' as const, text: `${'*a'.repeat(30)}*b` }];
     const m = compileGlob(parts, { wildcards: true, arn: false, fold: false, keyRef: noVars });
     assert.equal(m('a'.repeat(5000), env), false);
-  });
-
-  it('stays fast when a segment-bound * keeps falling back to an expanding one', () => {
-    // Region `*` expands; the account segment's stars are bound to it.
-    const pattern = `arn:aws:svc:*:${'*a'.repeat(20)}*b:x`;
-    const parts = [{ kind: 'raw' as const, text: pattern }];
-    const m = compileGlob(parts, {
-      wildcards: true,
-      arn: true,
-      expand: true,
-      fold: false,
-      keyRef: noVars,
-    });
-    const value = `arn:aws:svc:${'a:'.repeat(3)}${'a'.repeat(3000)}:${'a'.repeat(3000)}:y`;
-    const started = performance.now();
-    assert.equal(m(value, env), false);
-    assert.ok(performance.now() - started < 500, 'matched in well under a second');
   });
 });
 

@@ -93,14 +93,19 @@ function countColons(text: string): number {
   return n;
 }
 
-/** Marks each `*` that is the last character of the region or account segment as expanding. */
+/**
+ * Marks a `*` that ends the pattern inside the region or account segment as expanding (it may
+ * match across the colons that follow, as the IAM User Guide describes for `arn:aws:svc:*`). A
+ * segment-ending `*` with more pattern after it stays in its segment: expanding it would let an
+ * Allow on `arn:…:*:111122223333:service/s/public/*` match a request path that merely contains
+ * `:111122223333:service/s/public/` after a colon — the caller chooses the path.
+ */
 export function markExpandingStars(tokens: readonly Token[]): Token[] {
   let colons = 0;
   return tokens.map((t, i) => {
     if (t.k === 0) colons += countColons(t.s);
     if (t.k !== 1 || (colons !== REGION && colons !== ACCOUNT)) return t;
-    const next = tokens[i + 1];
-    return next === undefined || (next.k === 0 && next.s.charCodeAt(0) === COLON) ? EXPANDING : t;
+    return i === tokens.length - 1 ? EXPANDING : t;
   });
 }
 
