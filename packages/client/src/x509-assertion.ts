@@ -1,4 +1,4 @@
-// The X.509 proof (DESIGN.md, specs/x509.md §1): a compact JWS signed with the workload
+// The X.509 proof (DESIGN.md, docs/specs/x509.md §1): a compact JWS signed with the workload
 // certificate's own private key, `x5c` = [leaf, intermediates…], `aud` = the broker's login
 // audience, a lifetime of at most 300 s and a fresh `jti`, so a captured assertion works at one
 // broker, once, briefly. The broker validates the chain; here we only refuse what it would
@@ -9,7 +9,7 @@ import { RolegateClientError } from './errors.ts';
 import { type CertificateKeyInput, jwsAlgorithmFor, readPrivateKey } from './x509-keys.ts';
 
 export const X509_ASSERTION_TOKEN_TYPE = 'urn:rolegate:token-type:x509-assertion';
-/** The broker refuses a longer lifetime (specs/x509.md §1). */
+/** The broker refuses a longer lifetime (docs/specs/x509.md §1). */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 /** The broker refuses more certificates in `x5c`. */
 export const MAX_X5C = 5;

@@ -1,6 +1,6 @@
 // Workload private keys as certificate tools write them — PKCS#8 (also encrypted), SEC1
 // ("EC PRIVATE KEY"), PKCS#1 ("RSA PRIVATE KEY"), in PEM or PKCS#8 DER — read by Node's own
-// parser, and the JWS algorithm each key type signs with (specs/x509.md §1).
+// parser, and the JWS algorithm each key type signs with (docs/specs/x509.md §1).
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { RolegateClientError } from './errors.ts';
 

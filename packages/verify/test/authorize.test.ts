@@ -1,4 +1,4 @@
-// authorize(): the request context of specs/policy.md, Lattice policies pasted unchanged, tiers,
+// authorize(): the request context of docs/specs/policy.md, Lattice policies pasted unchanged, tiers,
 // explanations, and path refusals before any policy runs.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';

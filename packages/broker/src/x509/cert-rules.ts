@@ -1,4 +1,4 @@
-// The per-certificate rules of specs/x509.md §2: what every certificate of a path must satisfy,
+// The per-certificate rules of docs/specs/x509.md §2: what every certificate of a path must satisfy,
 // what an issuing CA (trust anchor included) must satisfy, and what the leaf must satisfy.
 import { BrokerError } from '../errors/broker-error.ts';
 import { keyKind } from './algorithms.ts';

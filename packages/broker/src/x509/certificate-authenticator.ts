@@ -1,5 +1,5 @@
 // Certificate login without an assertion: for a client certificate the TLS handshake already proved
-// that the caller holds the key (CertificateVerify), so what remains is the rest of specs/x509.md
+// that the caller holds the key (CertificateVerify), so what remains is the rest of docs/specs/x509.md
 // §1 — strict DER, a supported leaf key, path validation, SPIFFE rules, the profile. Used by the
 // broker's TLS listener and by the gateway's HTTPS listeners, so both map a certificate to exactly
 // the principal an X.509 assertion with the same certificate would get.

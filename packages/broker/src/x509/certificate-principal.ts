@@ -1,4 +1,4 @@
-// The principal a validated certificate or JWT-SVID becomes (specs/x509.md §4, the Roles Anywhere
+// The principal a validated certificate or JWT-SVID becomes (docs/specs/x509.md §4, the Roles Anywhere
 // model): the profile's role, a session named after the certificate serial, principal tags from
 // the certificate, and a source identity from its common name. Nothing here comes from anything
 // the client chose beyond the certificate the trust anchor vouched for.

@@ -1,4 +1,4 @@
-// Path validation (specs/x509.md §2): build candidate paths by signature, then hold each to the
+// Path validation (docs/specs/x509.md §2): build candidate paths by signature, then hold each to the
 // rules — every certificate, every issuing CA, the leaf, name constraints, revocation — and take
 // the first that passes. When none does, the first candidate's failure is the answer; with no
 // candidate at all, the certificate is untrusted.

@@ -1,4 +1,4 @@
-// The X.509 login assertion up to and including its signature and claims (specs/x509.md §1):
+// The X.509 login assertion up to and including its signature and claims (docs/specs/x509.md §1):
 // size cap; strict compact JWS; header allow-list; `alg` allow-list; `x5c` of 1–5 strict base64
 // DER certificates; `alg` fitting the leaf key; the signature with the leaf key (jose); then the
 // claims `aud`, `iat`, `exp` ≤ iat + 300, `jti`. The chain itself is validated afterwards.

@@ -1,4 +1,4 @@
-// The whole X.509 login, in the order of specs/x509.md §1: assertion and signature, claims, a
+// The whole X.509 login, in the order of docs/specs/x509.md §1: assertion and signature, claims, a
 // replay pre-check, path validation and SPIFFE rules, profile — and only when all of that holds,
 // the `jti` is claimed (atomically: of two concurrent uses exactly one wins).
 import { createHash } from 'node:crypto';

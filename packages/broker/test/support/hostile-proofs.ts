@@ -1,4 +1,4 @@
-// The catalogue of hostile proofs: every kind in specs/sts-proof.md and more. Each entry turns a
+// The catalogue of hostile proofs: every kind in docs/specs/sts-proof.md and more. Each entry turns a
 // valid proof URL into a hostile proof and names the stable code the broker must answer with.
 // Used offline (validateStsProof) and end to end (POST /v1/token against the STS emulator).
 import type { BrokerErrorCode } from '../../src/errors/codes.ts';

@@ -90,7 +90,7 @@ describe('single use', () => {
   });
 });
 
-describe('check order (specs/x509.md §1)', () => {
+describe('check order (docs/specs/x509.md §1)', () => {
   it('a bad alg is refused before the certificate is even parsed', async () => {
     const { x509Login } = offlineLogins(f.x509);
     const token = rewrite(await assertionFor(f.svids.valid), {

@@ -1,4 +1,4 @@
-// The rolegate X.509 login assertion (specs/x509.md §1) as a workload makes it: a compact JWS
+// The rolegate X.509 login assertion (docs/specs/x509.md §1) as a workload makes it: a compact JWS
 // signed with the certificate's key, `x5c` = leaf then intermediates, claims `aud`, `iat`, `exp`
 // (≤ iat + 300) and a fresh `jti`. jose signs; every field can be overridden or left out so tests
 // can make the assertions a broker must refuse.
