@@ -123,14 +123,19 @@ export async function createBroker(
 
   const metrics = new BrokerMetrics();
   const https = tlsListenerOptions(config);
+  const timeouts = serverTimeouts(config.limits);
   const app = Fastify({
-    ...(https === undefined ? {} : { https }),
+    // Node reads its timeouts when the server is created: set after (as Fastify's own options
+    // are), the head timeout stays at Node's 60 s and expired requests are looked for every 30 s,
+    // so a client trickling bytes held a connection for over a minute.
+    ...(https === undefined ? { http: timeouts } : { https: { ...https, ...timeouts } }),
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
-    requestTimeout: config.limits.requestTimeoutMs,
+    requestTimeout: timeouts.requestTimeout,
+    keepAliveTimeout: timeouts.keepAliveTimeout,
     connectionTimeout: config.limits.requestTimeoutMs * 3,
   });
   app.server.maxConnections = config.limits.maxConnections;
@@ -230,6 +235,17 @@ export async function createBroker(
  * and a connection without a certificate still reaches the other logins. Session tickets are off:
  * a resumed session carries the leaf but not the intermediates the client first sent.
  */
+/** node:http server options: the deadlines a client must meet, and how often they are checked. */
+function serverTimeouts(limits: BrokerConfig['limits']) {
+  const headersTimeout = limits.headersTimeoutMs ?? limits.requestTimeoutMs;
+  return {
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, headersTimeout / 4)),
+  };
+}
+
 function tlsListenerOptions(config: BrokerConfig): (SecureContextOptions & TlsOptions) | undefined {
   const tls = config.listen.tls;
   if (tls === undefined) return undefined;

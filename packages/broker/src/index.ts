@@ -60,6 +60,7 @@ export {
 } from './replay/replay-cache.ts';
 export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
 export { PARTITIONS, type Partition } from './sts/partitions.ts';
+export { STS_PROOF_PREFIX } from './sts/proof-envelope.ts';
 export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';
 export { StsLogin, type StsLoginOptions, type StsLoginResult } from './sts/sts-login.ts';
 export { validateStsProof } from './sts/validate-proof.ts';

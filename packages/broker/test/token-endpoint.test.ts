@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { type Harness, LOGIN_AUDIENCE, startHarness, tokenForm } from './support/harness.ts';
+import { splitProof } from './support/proof-builder.ts';
 
 let h: Harness;
 before(async () => {
@@ -96,15 +97,18 @@ describe('issuing tokens', () => {
     assert.equal(h.sts.calls, before + 1);
   });
 
-  it('the request to STS carries only host, audience and accept, and the host is the STS host', async () => {
-    await h.login('alice');
+  it('the request to STS carries only host, audience, nonce and accept, and the host is the STS host', async () => {
+    const proof = await h.proofFor('alice');
+    assert.equal((await h.exchange(tokenForm(proof))).status, 200);
     const sent = h.sts.lastRequest!;
     assert.equal(sent.method, 'GET');
     assert.equal(sent.headers.host, 'sts.us-east-1.amazonaws.com');
     assert.equal(sent.headers['x-rolegate-audience'], LOGIN_AUDIENCE);
+    assert.equal(sent.headers['x-rolegate-nonce'], splitProof(proof).nonce);
     assert.equal(sent.headers.accept, 'application/json');
     const unexpected = Object.keys(sent.headers).filter(
-      (k) => !['host', 'x-rolegate-audience', 'accept', 'connection'].includes(k),
+      (k) =>
+        !['host', 'x-rolegate-audience', 'x-rolegate-nonce', 'accept', 'connection'].includes(k),
     );
     assert.deepEqual(unexpected, []);
     assert.match(sent.url, /^\/\?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=/);

@@ -1,6 +1,10 @@
 // Makes an `rgsts1.` proof: a presigned sts:GetCallerIdentity GET URL that also signs the
 // `x-rolegate-audience` header, so the proof is only good for the broker whose login audience it
-// names (the broker sends its own value; STS rejects the signature if they differ).
+// names (the broker sends its own value; STS rejects the signature if they differ), and a random
+// `x-rolegate-nonce` header, so that every proof is unique: SigV4 is deterministic, and without it
+// two processes signing with one key in the same second would make one proof, which a broker
+// accepts once. The nonce travels after the URL: `rgsts1.<base64url(URL)>.<nonce>`.
+import { randomBytes } from 'node:crypto';
 import { type CredentialSource, resolveCredentials } from './credentials.ts';
 import { RolegateClientError } from './errors.ts';
 import { uniqueSigningDate } from './signing-clock.ts';
@@ -14,6 +18,7 @@ import {
 
 export const STS_PROOF_PREFIX = 'rgsts1.';
 export const AUDIENCE_HEADER = 'x-rolegate-audience';
+export const NONCE_HEADER = 'x-rolegate-nonce';
 export const STS_PROOF_TOKEN_TYPE = 'urn:rolegate:token-type:aws-sts-presigned';
 
 export interface StsProofOptions {
@@ -25,8 +30,14 @@ export interface StsProofOptions {
   readonly endpoint?: StsEndpointChoice | StsEndpoint;
   /** X-Amz-Expires (1..900, default 300). STS ignores it and accepts ~15 min; the broker honours it. */
   readonly expiresInSeconds?: number;
-  /** Signing time, for tests. By default each proof of a key gets its own second (see signing-clock.ts). */
+  /** Signing time, for tests. Default now. */
   readonly now?: Date;
+  /**
+   * Sign a random `x-rolegate-nonce` (default true). `false` makes the older form, which brokers
+   * and gateways before the nonce accept: each proof of a key then gets its own second within
+   * this process (signing-clock.ts), but two processes can still make the same proof.
+   */
+  readonly nonce?: boolean;
 }
 
 export async function createStsProof(options: StsProofOptions): Promise<string> {
@@ -43,16 +54,22 @@ export async function createStsProof(options: StsProofOptions): Promise<string> 
   }
   const endpoint = toEndpoint(options.endpoint);
   const credentials = await resolveCredentials(options.credentials);
+  const nonce = options.nonce === false ? undefined : randomBytes(16).toString('base64url');
   const url = await presignStsGet({
     credentials,
     host: endpoint.host,
     region: endpoint.region,
-    signedHeaders: { [AUDIENCE_HEADER]: audience },
+    signedHeaders:
+      nonce === undefined
+        ? { [AUDIENCE_HEADER]: audience }
+        : { [AUDIENCE_HEADER]: audience, [NONCE_HEADER]: nonce },
     query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
     expiresInSeconds: expires,
-    signingDate: options.now ?? uniqueSigningDate(credentials.accessKeyId),
+    signingDate:
+      options.now ?? (nonce === undefined ? uniqueSigningDate(credentials.accessKeyId) : undefined),
   });
-  return STS_PROOF_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
+  const envelope = STS_PROOF_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
+  return nonce === undefined ? envelope : `${envelope}.${nonce}`;
 }
 
 function toEndpoint(choice: StsEndpointChoice | StsEndpoint | undefined): StsEndpoint {
@@ -64,5 +81,6 @@ function toEndpoint(choice: StsEndpointChoice | StsEndpoint | undefined): StsEnd
 /** Decodes a proof back to its URL, for display and debugging only: the broker validates it. */
 export function describeStsProof(proof: string): URL {
   if (!proof.startsWith(STS_PROOF_PREFIX)) throw new TypeError('not an rgsts1 proof');
-  return new URL(Buffer.from(proof.slice(STS_PROOF_PREFIX.length), 'base64url').toString('utf8'));
+  const body = proof.slice(STS_PROOF_PREFIX.length).split('.')[0]!;
+  return new URL(Buffer.from(body, 'base64url').toString('utf8'));
 }

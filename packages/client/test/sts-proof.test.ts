@@ -66,12 +66,26 @@ describe('proofs', () => {
       }),
     );
     assert.equal(url.host, 'sts.eu-west-1.amazonaws.com');
-    assert.equal(url.searchParams.get('X-Amz-SignedHeaders'), 'host;x-rolegate-audience');
+    assert.equal(
+      url.searchParams.get('X-Amz-SignedHeaders'),
+      'host;x-rolegate-audience;x-rolegate-nonce',
+    );
     assert.match(
       url.searchParams.get('X-Amz-Credential')!,
       /^AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/sts\/aws4_request$/,
     );
     assert.equal(url.searchParams.get('X-Amz-Expires'), '300');
+  });
+  it('carry their nonce after the URL; without one, the older form', async () => {
+    const make = (nonce?: boolean) =>
+      createStsProof({ audience: 'a', credentials, endpoint: { kind: 'global' }, nonce });
+    const [withNonce, without] = await Promise.all([make(), make(false)]);
+    assert.match(withNonce, /^rgsts1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    assert.match(without, /^rgsts1\.[A-Za-z0-9_-]+$/);
+    assert.equal(
+      describeStsProof(without).searchParams.get('X-Amz-SignedHeaders'),
+      'host;x-rolegate-audience',
+    );
   });
   it('carry the session token, encoded', async () => {
     const token = 'IQoJb3+/=';
@@ -80,10 +94,7 @@ describe('proofs', () => {
       credentials: { ...credentials, sessionToken: token },
       endpoint: { kind: 'global' },
     });
-    assert.match(
-      Buffer.from(proof.slice(7), 'base64url').toString(),
-      /X-Amz-Security-Token=IQoJb3%2B%2F%3D/,
-    );
+    assert.match(describeStsProof(proof).search, /X-Amz-Security-Token=IQoJb3%2B%2F%3D/);
   });
   it('two proofs of one key made at once differ', async () => {
     const make = () =>

@@ -258,12 +258,21 @@ export const brokerConfigSchema = z
         maxConnections: z.number().int().min(16).default(4096),
         /** A request (headers and body) must arrive within this time. Defeats slow-loris clients. */
         requestTimeoutMs: z.number().int().min(1000).max(120_000).default(10_000),
+        /** The request head must arrive within this time. Default: requestTimeoutMs. */
+        headersTimeoutMs: z.number().int().min(500).max(120_000).optional(),
+        /** An idle keep-alive connection is closed after this. */
+        keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
       })
       .strict()
+      .refine((l) => l.headersTimeoutMs === undefined || l.headersTimeoutMs <= l.requestTimeoutMs, {
+        path: ['headersTimeoutMs'],
+        message: 'must not exceed requestTimeoutMs',
+      })
       .default({
         tokenRequestsPerIpPerMinute: 120,
         maxConnections: 4096,
         requestTimeoutMs: 10_000,
+        keepAliveTimeoutMs: 5_000,
       }),
     /**
      * Where used proofs are remembered. In memory by default (one broker process); with `redis`,
@@ -293,7 +302,7 @@ export const brokerConfigSchema = z
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
-    /** X.509 and SPIFFE login (specs/x509.md). Absent: those token types are refused. */
+    /** X.509 and SPIFFE login (docs/specs/x509.md). Absent: those token types are refused. */
     x509: x509Schema.optional(),
   })
   .strict()

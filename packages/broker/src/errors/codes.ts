@@ -102,7 +102,7 @@ export const ERROR_CODES = {
   'proof.audience_not_signed': spec(
     400,
     'invalid_grant',
-    'the proof must sign exactly host;x-rolegate-audience',
+    'the proof must sign exactly host;x-rolegate-audience (and x-rolegate-nonce when it has one)',
   ),
   'proof.bad_date': spec(400, 'invalid_grant', 'X-Amz-Date is malformed'),
   'proof.expired': spec(401, 'invalid_grant', 'the proof is older than 15 minutes'),
@@ -115,6 +115,11 @@ export const ERROR_CODES = {
   ),
   'proof.bad_security_token': spec(400, 'invalid_grant', 'X-Amz-Security-Token is malformed'),
   'proof.replayed': spec(401, 'invalid_grant', 'the proof has already been used'),
+  'proof.bad_nonce': spec(
+    400,
+    'invalid_grant',
+    'the proof nonce is malformed, or not both sent and signed',
+  ),
 
   // What STS said.
   'sts.signature_mismatch': spec(401, 'invalid_grant', 'STS rejected the proof signature'),
@@ -204,7 +209,7 @@ export const ERROR_CODES = {
   'assertion.not_yet_valid': spec(401, 'invalid_grant', 'the assertion is dated in the future'),
   'assertion.replayed': spec(401, 'invalid_grant', 'the assertion has already been used'),
 
-  // The certificate chain (path validation, RFC 5280 as specs/x509.md §2 narrows it).
+  // The certificate chain (path validation, RFC 5280 as docs/specs/x509.md §2 narrows it).
   'cert.malformed': spec(400, 'invalid_grant', 'a certificate is not strict DER X.509'),
   'cert.unsupported_key': spec(
     400,

@@ -1,6 +1,11 @@
 // Rebuilds the GetCallerIdentity request from validated pieces. Nothing the client sent is
 // forwarded as-is: not its URL text, not its headers, not its Host (rebuild, never forward).
-import { AUDIENCE_HEADER, SIGNED_HEADERS } from './proof-rules.ts';
+import {
+  AUDIENCE_HEADER,
+  NONCE_HEADER,
+  SIGNED_HEADERS,
+  SIGNED_HEADERS_WITH_NONCE,
+} from './proof-rules.ts';
 import type { ValidatedProof } from './validate-proof.ts';
 
 export interface OutboundRequest {
@@ -23,7 +28,7 @@ export function buildOutboundRequest(
     ],
     ['X-Amz-Date', proof.amzDate],
     ['X-Amz-Expires', proof.expires],
-    ['X-Amz-SignedHeaders', SIGNED_HEADERS],
+    ['X-Amz-SignedHeaders', proof.nonce === undefined ? SIGNED_HEADERS : SIGNED_HEADERS_WITH_NONCE],
   ];
   if (proof.securityToken !== undefined) params.push(['X-Amz-Security-Token', proof.securityToken]);
   params.push(['X-Amz-Signature', proof.signature]);
@@ -33,6 +38,7 @@ export function buildOutboundRequest(
     headers: {
       host: proof.endpoint.host,
       [AUDIENCE_HEADER]: loginAudience,
+      ...(proof.nonce === undefined ? {} : { [NONCE_HEADER]: proof.nonce }),
       accept: 'application/json',
     },
   };

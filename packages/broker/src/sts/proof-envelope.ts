@@ -1,5 +1,7 @@
-// Step 1 of proof validation: the `rgsts1.` envelope. Everything here runs before any parsing of
-// the URL, on bounded input.
+// Step 1 of proof validation: the `rgsts1.` envelope — `rgsts1.<base64url of the presigned URL>`,
+// optionally followed by `.<nonce>`: the value of the signed `x-rolegate-nonce` header, which makes
+// two proofs of one key made in the same second two proofs (SigV4 is deterministic). Everything
+// here runs before any parsing of the URL, on bounded input.
 import { BrokerError } from '../errors/broker-error.ts';
 
 export const STS_PROOF_PREFIX = 'rgsts1.';
@@ -10,11 +12,25 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 // and look-alike Unicode in one test.
 const URL_CHARACTERS = /^[\x21-\x7e]+$/;
 
-/** Decodes the envelope and returns the presigned URL text. */
-export function openProofEnvelope(proof: string): string {
+/** 128 to 384 random bits in base64url: enough to be unique, short enough to stay a header. */
+const NONCE = /^[A-Za-z0-9_-]{22,64}$/;
+
+export interface ProofEnvelope {
+  /** The presigned URL text. */
+  readonly url: string;
+  /** The `x-rolegate-nonce` value the URL's signature covers; absent in the older form. */
+  readonly nonce: string | undefined;
+}
+
+/** Decodes the envelope into the presigned URL text and the nonce. */
+export function openProofEnvelope(proof: string): ProofEnvelope {
   if (proof.length > MAX_PROOF_BYTES) throw new BrokerError('proof.too_large');
   if (!proof.startsWith(STS_PROOF_PREFIX)) throw new BrokerError('proof.bad_prefix');
-  const body = proof.slice(STS_PROOF_PREFIX.length);
+  const rest = proof.slice(STS_PROOF_PREFIX.length);
+  const dot = rest.indexOf('.');
+  const body = dot < 0 ? rest : rest.slice(0, dot);
+  const nonce = dot < 0 ? undefined : rest.slice(dot + 1);
+  if (nonce !== undefined && !NONCE.test(nonce)) throw new BrokerError('proof.bad_nonce');
   // Length ≡ 1 (mod 4) cannot come from any byte string; Buffer would silently drop the tail.
   if (!BASE64URL.test(body) || body.length % 4 === 1) throw new BrokerError('proof.bad_encoding');
   const bytes = Buffer.from(body, 'base64url');
@@ -22,5 +38,5 @@ export function openProofEnvelope(proof: string): string {
   if (bytes.toString('base64url') !== body) throw new BrokerError('proof.bad_encoding');
   const url = bytes.toString('latin1');
   if (!URL_CHARACTERS.test(url)) throw new BrokerError('proof.bad_characters');
-  return url;
+  return { url, nonce };
 }

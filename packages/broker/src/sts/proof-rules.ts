@@ -4,7 +4,10 @@ import type { StsHost } from './endpoints.ts';
 import type { ProofQuery } from './proof-query.ts';
 
 export const AUDIENCE_HEADER = 'x-rolegate-audience';
+export const NONCE_HEADER = 'x-rolegate-nonce';
+/** X-Amz-SignedHeaders of a proof without, and with, a nonce (SigV4 lists them sorted). */
 export const SIGNED_HEADERS = `host;${AUDIENCE_HEADER}`;
+export const SIGNED_HEADERS_WITH_NONCE = `host;${AUDIENCE_HEADER};${NONCE_HEADER}`;
 
 /** STS accepts a signature for about 15 minutes whatever X-Amz-Expires says; we accept no longer. */
 export const MAX_PROOF_AGE_SECONDS = 15 * 60;
@@ -24,6 +27,8 @@ export interface ProofCredential {
 
 export interface CheckedProof {
   readonly credential: ProofCredential;
+  /** The signed `x-rolegate-nonce` value, sent to STS with the proof; absent in the older form. */
+  readonly nonce: string | undefined;
   /** X-Amz-Date as seconds since the epoch. */
   readonly signedAt: number;
   readonly amzDate: string;
@@ -35,6 +40,7 @@ export interface CheckedProof {
 export function checkProofParameters(
   query: ProofQuery,
   endpoint: StsHost,
+  nonce: string | undefined,
   nowSeconds: number,
   maxFutureSkewSeconds: number,
 ): CheckedProof {
@@ -51,8 +57,15 @@ export function checkProofParameters(
   if (action !== 'GetCallerIdentity' || version !== '2011-06-15')
     throw new BrokerError('proof.bad_action');
   if (algorithm !== 'AWS4-HMAC-SHA256') throw new BrokerError('proof.bad_algorithm');
-  if (signedHeaders !== SIGNED_HEADERS)
+  // The nonce and its signature come together: a nonce the signature does not cover would not make
+  // the proof unique, and a signed nonce the envelope does not carry cannot be sent to STS.
+  if (signedHeaders === SIGNED_HEADERS_WITH_NONCE) {
+    if (nonce === undefined) throw new BrokerError('proof.bad_nonce', 'nonce signed but not sent');
+  } else if (signedHeaders === SIGNED_HEADERS) {
+    if (nonce !== undefined) throw new BrokerError('proof.bad_nonce', 'nonce sent but not signed');
+  } else {
     throw new BrokerError('proof.audience_not_signed', `signed: ${signedHeaders}`);
+  }
 
   const signedAt = parseAmzDate(amzDate);
   const scope = parseCredentialScope(credential);
@@ -76,7 +89,7 @@ export function checkProofParameters(
     throw new BrokerError('proof.expired');
   if (signedAt - nowSeconds > maxFutureSkewSeconds) throw new BrokerError('proof.not_yet_valid');
 
-  return { credential: scope, signedAt, amzDate, expires, signature, securityToken };
+  return { credential: scope, nonce, signedAt, amzDate, expires, signature, securityToken };
 }
 
 function required(query: ProofQuery, name: keyof ProofQuery): string {

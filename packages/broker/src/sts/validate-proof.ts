@@ -17,12 +17,13 @@ export interface ProofValidationOptions {
 }
 
 export function validateStsProof(proof: string, options: ProofValidationOptions): ValidatedProof {
-  const url = openProofEnvelope(proof);
+  const { url, nonce } = openProofEnvelope(proof);
   const { endpoint, rawQuery } = parseProofUrl(url, options.allowList);
   const query = parseProofQuery(rawQuery);
   const checked = checkProofParameters(
     query,
     endpoint,
+    nonce,
     options.nowSeconds,
     options.maxFutureSkewSeconds,
   );

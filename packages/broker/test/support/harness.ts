@@ -28,7 +28,7 @@ export interface Harness {
   identity(name: string): StsIdentity;
   proofFor(
     identity: StsIdentity | string,
-    options?: { audience?: string; host?: string; region?: string; now?: Date },
+    options?: { audience?: string; host?: string; region?: string; now?: Date; nonce?: boolean },
   ): Promise<string>;
   exchange(form: Record<string, string> | string, contentType?: string): Promise<TokenResponse>;
   login(identity: StsIdentity | string, audience?: string): Promise<TokenResponse>;
@@ -101,6 +101,7 @@ export async function startHarness(
         region: options.region ?? 'us-east-1',
       },
       now: options.now,
+      nonce: options.nonce,
     });
   };
   const exchange: Harness['exchange'] = async (

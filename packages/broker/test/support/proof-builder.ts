@@ -9,12 +9,20 @@ export const TEST_CREDENTIALS = {
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
 
-export function encodeProof(url: string): string {
-  return `rgsts1.${Buffer.from(url, 'utf8').toString('base64url')}`;
+/** `rgsts1.<base64url(url)>[.<nonce>]`. */
+export function encodeProof(url: string, nonce?: string): string {
+  const envelope = `rgsts1.${Buffer.from(url, 'utf8').toString('base64url')}`;
+  return nonce === undefined ? envelope : `${envelope}.${nonce}`;
 }
 
+/** The presigned URL of a proof (its nonce, if any, is dropped: see splitProof). */
 export function decodeProof(proof: string): string {
-  return Buffer.from(proof.slice('rgsts1.'.length), 'base64url').toString('latin1');
+  return splitProof(proof).url;
+}
+
+export function splitProof(proof: string): { url: string; nonce: string | undefined } {
+  const [body, nonce] = proof.slice('rgsts1.'.length).split('.') as [string, string | undefined];
+  return { url: Buffer.from(body, 'base64url').toString('latin1'), nonce };
 }
 
 export async function validProofUrl(
@@ -35,6 +43,8 @@ export async function validProofUrl(
     },
     now: options.now,
     expiresInSeconds: options.expires ?? 900,
+    // The hostile variants rewrite the URL alone: the older form, whose URL is the whole proof.
+    nonce: false,
   });
   return decodeProof(proof);
 }
