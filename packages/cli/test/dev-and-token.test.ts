@@ -64,6 +64,26 @@ describe('rolegate dev', () => {
     assert.equal(payload.sub, 'arn:aws:iam::111122223333:role/orders');
   });
 
+  it('token runs started together with the same credentials all get a token', async () => {
+    // SigV4 is deterministic: without the proof nonce, runs in the same second made one proof
+    // and all but one were refused as replays.
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        runCli([
+          'token',
+          '--dev-identity',
+          'orders',
+          '--audience',
+          'https://billing.example',
+          '--state-dir',
+          stateDir,
+        ]),
+      ),
+    );
+    for (const res of runs) assert.equal(res.code, 0, res.stderr);
+    assert.equal(new Set(runs.map((r) => r.stdout.trim())).size, 4);
+  });
+
   it('token with AWS credentials from the environment (the SDK default chain)', async () => {
     const reviews = description.identities.find((i) => i.name === 'reviews')!;
     const env = cleanEnv({
@@ -115,7 +135,9 @@ describe('rolegate dev', () => {
       'eu-west-1',
     ]);
     assert.equal(res.code, 0, res.stderr);
-    const url = Buffer.from(res.stdout.trim().slice('rgsts1.'.length), 'base64url').toString();
+    const [body, nonce] = res.stdout.trim().slice('rgsts1.'.length).split('.');
+    assert.match(nonce ?? '', /^[A-Za-z0-9_-]{22}$/, 'a nonce after the URL');
+    const url = Buffer.from(body!, 'base64url').toString();
     assert.match(url, /^https:\/\/sts\.eu-west-1\.amazonaws\.com\/\?Action=GetCallerIdentity/);
     assert.match(url, /X-Amz-SignedHeaders=host%3Bx-rolegate-audience/);
   });

@@ -91,6 +91,33 @@ describe('hostile requests', () => {
     }
   });
 
+  it('drops hop-by-hop headers and every header Connection names; sends the canonical Host', async () => {
+    const before = backend.seen.length;
+    const reply = await rawExchange(
+      gw.url,
+      'GET /x HTTP/1.1\r\nHost: OPEN.Example.:0080\r\nConnection: keep-alive, X-Secret, x-other\r\n' +
+        'X-Secret: 1\r\nX-Other: 2\r\nKeep-Alive: timeout=5\r\nProxy-Authorization: Basic eDp5\r\n' +
+        'Proxy-Connection: keep-alive\r\nTE: trailers\r\nTrailer: x-t\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n' +
+        'X-Kept: yes\r\n\r\n',
+    );
+    assert.equal(reply.status, 200, reply.text);
+    const seen = backend.seen[before]!;
+    for (const name of [
+      'x-secret',
+      'x-other',
+      'keep-alive',
+      'proxy-authorization',
+      'proxy-connection',
+      'te',
+      'trailer',
+      'http2-settings',
+    ]) {
+      assert.deepEqual(rawValues(seen.rawHeaders, name), [], name);
+    }
+    assert.deepEqual(rawValues(seen.rawHeaders, 'x-kept'), ['yes']);
+    assert.deepEqual(rawValues(seen.rawHeaders, 'host'), ['open.example:80']);
+  });
+
   describe('paths', () => {
     it('routes, authorizes and forwards the one normalised path', async () => {
       const before = backend.seen.length;
@@ -257,7 +284,23 @@ describe('hostile requests', () => {
       clearInterval(timer);
       assert.equal(reply.status, 408);
       assert.match(reply.body, /"rolegate_code":"request\.timeout"/);
-      assert.ok(Date.now() - started < 3_000);
+      // headersTimeoutMs is 500: cut within it and a second of slack for Node's periodic check.
+      assert.ok(Date.now() - started < 1_500, `cut after ${Date.now() - started} ms`);
+    });
+
+    it('cuts off a body that keeps trickling, at requestTimeoutMs (408)', async () => {
+      const socket = await openSocket(gw.url);
+      const answer = collect(socket, 5_000);
+      socket.write(
+        'POST /echo-body HTTP/1.1\r\nHost: open.example\r\nContent-Length: 1000\r\n\r\n',
+      );
+      const timer = setInterval(() => socket.writable && socket.write('a'), 100);
+      const started = Date.now();
+      const reply = await answer;
+      clearInterval(timer);
+      assert.equal(reply.status, 408, reply.text);
+      // requestTimeoutMs is 1000.
+      assert.ok(Date.now() - started < 2_000, `cut after ${Date.now() - started} ms`);
     });
 
     it('cuts off a body that trickles in (408), and the connection closes', async () => {

@@ -9,8 +9,8 @@ export type {
   Policies,
 } from './authorize/authorize.ts';
 export { authorize, createAuthorizer } from './authorize/authorize.ts';
-export { INVOKE_ACTION } from './authorize/context.ts';
-export { type SplitTarget, splitTarget } from './authorize/path.ts';
+export { type ContextNeeds, INVOKE_ACTION } from './authorize/context.ts';
+export { canonicalPath, type SplitTarget, splitTarget } from './authorize/path.ts';
 export type { HttpRequestInfo } from './authorize/request-info.ts';
 export type { VerifyErrorCode, VerifyErrorSpec, WireError } from './errors.ts';
 export { isVerifyError, VERIFY_ERRORS, VerifyError } from './errors.ts';

@@ -191,6 +191,12 @@ export const gatewayConfigSchema = z
     /** Account id → AWS Organizations id, for `aws:PrincipalOrgID`. */
     orgIds: z.record(z.string().regex(/^\d{12}$/), z.string().regex(ORG_ID)).default({}),
     limits: limitsSchema.prefault({}),
+    /**
+     * Accept `_` in request header names (nginx's `underscores_in_headers on`). Off: such a request
+     * is refused (400), because WSGI, CGI, PHP and Rack read `x_tenant` as `x-tenant`. On: reserved
+     * names are still stripped in every spelling, and a policy-read header spelled with `_` is refused.
+     */
+    underscoresInHeaders: z.boolean().default(false),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -51,6 +51,22 @@ export const GATEWAY_ERRORS = {
   'request.headers_too_large': spec(431, 'headers_too_large', 'the request headers are too large'),
   'request.timeout': spec(408, 'request_timeout', 'the request did not arrive in time'),
   'request.no_route': spec(404, 'not_found', 'no service matches this request'),
+  'request.bad_host': spec(400, 'invalid_request', 'the Host header is not acceptable'),
+  'request.bad_header_name': spec(
+    400,
+    'invalid_request',
+    'a header name has a character other than letters, digits and -',
+  ),
+  'request.duplicate_parameter': spec(
+    400,
+    'invalid_request',
+    'a query parameter that must appear once appears more than once',
+  ),
+  'request.bad_query': spec(
+    400,
+    'invalid_request',
+    'the query string can be read more than one way',
+  ),
 
   // The caller's credential: 401, with an RFC 6750 challenge.
   'token.missing': spec(401, undefined, 'a credential is required'),

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
+import { isStsProof } from '../identity/credential.ts';
 import type { GatewayMetrics } from '../ops/metrics.ts';
 import { ClientGone, forward } from '../proxy/forward.ts';
 import { gatewayHeaders, plainIp } from '../proxy/gateway-headers.ts';
@@ -40,9 +41,16 @@ function asGatewayError(error: unknown, logger: Logger): GatewayError {
   });
 }
 
-function upstreamPath(admission: Admission): string {
-  const { path, query } = admission.target;
-  return query === '' ? path : `${path}?${query}`;
+/**
+ * The credential the upstream receives: a verified bearer token where the service forwards tokens,
+ * and on a pass-through service whatever the client sent — except an STS proof, which is never
+ * forwarded: whoever reads it could redeem it at another service for the rest of its life.
+ */
+function forwardedAuthorization(admission: Admission): string | undefined {
+  const { service, caller, request } = admission;
+  if (caller?.kind === 'jwt' && service.forwardToken) return request.authorization;
+  if (service.mode !== 'pass-through' || request.authorization === undefined) return undefined;
+  return isStsProof(request.authorization) ? undefined : request.authorization;
 }
 
 function headersFor(
@@ -51,11 +59,9 @@ function headersFor(
   state: RequestState,
   runtime: Runtime,
 ) {
-  const { service, caller } = admission;
-  return upstreamHeaders(req, {
-    keepAuthorization:
-      service.mode === 'pass-through' || (caller?.kind === 'jwt' && service.forwardToken),
-    preserveHost: service.preserveHost,
+  return upstreamHeaders(admission.request.headers, {
+    authorization: forwardedAuthorization(admission),
+    host: admission.service.preserveHost ? admission.request.host?.header : undefined,
     added: gatewayHeaders(req, admission, state.requestId, runtime.config.orgIds),
   });
 }
@@ -95,7 +101,7 @@ export function createRequestHandlers(deps: HandlerDeps) {
         res,
         {
           dispatcher: admission.service.upstream.dispatcher,
-          path: upstreamPath(admission),
+          path: admission.request.url,
           headers: headersFor(req, admission, state, runtime),
           requestId: state.requestId,
           expectContinue,
@@ -142,7 +148,7 @@ export function createRequestHandlers(deps: HandlerDeps) {
       .then(async (admission) => {
         const failure = await forwardUpgrade(req, socket, head, {
           dispatcher: admission.service.upstream.dispatcher,
-          path: upstreamPath(admission),
+          path: admission.request.url,
           headers: headersFor(req, admission, state, runtime),
           requestId: state.requestId,
         });

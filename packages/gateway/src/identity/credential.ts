@@ -7,6 +7,7 @@
 
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { STS_PROOF_PREFIX } from '@rolegate/broker';
 import type { Principal } from '@rolegate/verify';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { CertificateKind } from './x509-kind.ts';
@@ -39,6 +40,21 @@ export interface Caller {
   readonly principal: Principal;
   /** The credential as sent, kept only to forward a bearer token when a service asks for it ('' for a certificate). */
   readonly credential: string;
+}
+
+/**
+ * Whether an Authorization value carries a presigned STS proof — under the `RoleGate-STS` scheme
+ * (any case) or any other scheme (`Bearer rgsts1.…` would still be redeemable at a broker).
+ */
+export function isStsProof(authorization: string): boolean {
+  const trimmed = authorization.trim();
+  const space = trimmed.indexOf(' ');
+  const scheme = space < 0 ? trimmed : trimmed.slice(0, space);
+  if (scheme.toLowerCase() === 'rolegate-sts') return true;
+  return trimmed
+    .slice(space + 1)
+    .trimStart()
+    .startsWith(STS_PROOF_PREFIX);
 }
 
 /** `Authorization: <scheme> <one token68>`, split; throws for a header we will not guess about. */

@@ -1,8 +1,20 @@
 // Settings that weaken security or cannot work as the operator probably meant are said out loud at
 // start and at every reload, so they are seen before a request proves them wrong.
 
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
+import { unreachableResources } from './unreachable-resources.ts';
+
+/** The policy document of a service, or undefined when it cannot be read (the loader says why). */
+function policyDocument(source: string | Readonly<Record<string, unknown>>): unknown {
+  if (typeof source !== 'string') return source;
+  try {
+    return JSON.parse(readFileSync(source, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 export function warnAboutConfig(config: GatewayConfig, logger: Logger): void {
   if (config.jwt?.allowInsecureHttp === true) {
@@ -14,6 +26,19 @@ export function warnAboutConfig(config: GatewayConfig, logger: Logger): void {
   const noCredentials = config.jwt === undefined && config.sts === undefined;
   for (const service of config.services) {
     if (service.authType !== 'AWS_IAM') continue;
+    if (service.policy !== undefined) {
+      const { pathPrefix } = service.listener;
+      for (const resource of unreachableResources(
+        policyDocument(service.policy),
+        service.serviceArn,
+        pathPrefix,
+      )) {
+        logger.warn(
+          { service: service.name, resource, pathPrefix },
+          'a policy resource names this service but none of its paths: a Lattice resource is the service ARN followed by the full request path',
+        );
+      }
+    }
     if (service.policy === undefined) {
       logger.warn(
         { service: service.name },

@@ -1,12 +1,13 @@
-// The headers sent upstream, built in one pass over the raw inbound headers. Removed: hop-by-hop
-// headers (RFC 9110 §7.6.1) and any header the Connection header names; `expect` (the gateway
-// answers 100-continue itself); every inbound `x-rolegate-*` header, in any case and however often
-// it appears, so the identity headers the backend reads are only ever the gateway's; inbound
-// `forwarded` / `x-forwarded-*`, which the gateway sets from the connection itself; and the
-// credential, unless the service forwards verified bearer tokens. Then the gateway's own headers
-// are added.
-
-import type { IncomingMessage } from 'node:http';
+// Which client headers may reach the upstream, and the list the upstream receives. Removed:
+// hop-by-hop headers (RFC 9110 §7.6.1) and any header the Connection header names; `expect` (the
+// gateway answers 100-continue itself); every inbound `x-rolegate-*` header, so the identity
+// headers the backend reads are only ever the gateway's; inbound `forwarded` / `x-forwarded-*`,
+// which the gateway sets from the connection itself; `x-original-url` / `x-rewrite-url`, which
+// IIS-style frameworks (Symfony, Zend, Laminas) take as the request path over the request line — a
+// second path the policy never saw; Host and Authorization, which the canonical request carries
+// apart. A name is matched whatever its case and whichever of `-` and `_` it is
+// spelled with: WSGI, CGI, PHP and Rack map `x_rolegate_identity` and `x-rolegate-identity` to one
+// variable, so both spellings are the reserved header.
 
 /** Headers that describe one connection, never the message: a proxy consumes them. */
 const HOP_BY_HOP = new Set([
@@ -23,49 +24,59 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ]);
 
-export interface UpstreamHeaderOptions {
-  /** Keep the inbound Authorization header (NONE services, or a forwarded bearer token). */
-  readonly keepAuthorization: boolean;
-  /** Keep the inbound Host header; otherwise the upstream's own host is sent. */
-  readonly preserveHost: boolean;
-  /** The gateway's headers, as name/value pairs with lower-case names, appended last. */
-  readonly added: readonly string[];
+/** `X_RoleGate-Identity` → `x-rolegate-identity`: the name as gateways and CGI-style servers fold it. */
+export function foldedName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.includes('_') ? lower.replaceAll('_', '-') : lower;
 }
 
-/** Lower-case tokens of the Connection header: more headers this hop must not pass on. */
-function connectionTokens(req: IncomingMessage): Set<string> | undefined {
-  const value = req.headers.connection;
+/**
+ * Whether a client header (by its folded name) never reaches the upstream as the client sent it:
+ * hop-by-hop, reserved for the gateway's own headers, or carried apart (Host, Authorization).
+ */
+export function isWithheld(folded: string): boolean {
+  if (HOP_BY_HOP.has(folded)) return true;
+  // x-rolegate-*, x-forwarded-*: one character test first, since almost no header starts with x.
+  if (folded.charCodeAt(0) === 0x78 /* x */) {
+    return (
+      folded.startsWith('x-rolegate-') ||
+      folded.startsWith('x-forwarded-') ||
+      folded === 'x-original-url' ||
+      folded === 'x-rewrite-url'
+    );
+  }
+  return folded === 'forwarded' || folded === 'authorization' || folded === 'host';
+}
+
+/** Lower-case tokens of a Connection header value: more headers this hop must not pass on. */
+export function connectionTokens(value: string | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
   const tokens = new Set<string>();
   for (const t of value.split(',')) {
-    const token = t.trim().toLowerCase();
+    const token = foldedName(t.trim());
     if (token !== '' && token !== 'close' && token !== 'keep-alive') tokens.add(token);
   }
   return tokens.size === 0 ? undefined : tokens;
 }
 
-function dropped(name: string, options: UpstreamHeaderOptions): boolean {
-  if (HOP_BY_HOP.has(name)) return true;
-  // x-rolegate-*, x-forwarded-*: one character test first, since almost no header starts with x.
-  if (name.charCodeAt(0) === 0x78 /* x */) {
-    return name.startsWith('x-rolegate-') || name.startsWith('x-forwarded-');
-  }
-  if (name === 'forwarded') return true;
-  if (name === 'authorization') return !options.keepAuthorization;
-  if (name === 'host') return !options.preserveHost;
-  return false;
+export interface UpstreamHeaderOptions {
+  /** The client's Authorization header, when this request forwards it; otherwise undefined. */
+  readonly authorization: string | undefined;
+  /** The canonical Host header to send; undefined sends the upstream's own host. */
+  readonly host: string | undefined;
+  /** The gateway's headers, as name/value pairs with lower-case names, appended last. */
+  readonly added: readonly string[];
 }
 
-/** Flat `[name, value, name, value, …]` for undici, from the request's raw headers. */
-export function upstreamHeaders(req: IncomingMessage, options: UpstreamHeaderOptions): string[] {
-  const raw = req.rawHeaders;
-  const named = connectionTokens(req);
+/** Flat `[name, value, name, value, …]` for undici: the forwardable client headers, then ours. */
+export function upstreamHeaders(
+  forwardable: readonly string[],
+  options: UpstreamHeaderOptions,
+): string[] {
   const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (dropped(name, options) || named?.has(name) === true) continue;
-    out.push(name, raw[i + 1]!);
-  }
+  if (options.host !== undefined) out.push('host', options.host);
+  if (options.authorization !== undefined) out.push('authorization', options.authorization);
+  for (const item of forwardable) out.push(item);
   for (const item of options.added) out.push(item);
   return out;
 }

@@ -1,5 +1,5 @@
-// Which service a request belongs to, from its Host header and its normalised path (never the raw
-// one: `/public/../admin` must not match a `/public` rule). Hosts are tried from most to least
+// Which service a request belongs to, from its canonical host name and canonical path (never the
+// raw ones: `/public/../admin` must not match a `/public` rule). Hosts are tried from most to least
 // specific — exact name, then `*.suffix` (longest suffix first), then services with no host list —
 // and within the first host tier that has a match, the longest path prefix wins. A prefix matches
 // on segment boundaries: `/api` matches `/api` and `/api/x`, never `/apix`.
@@ -17,6 +17,7 @@ interface Rule<T> {
 }
 
 export interface RouteTable<T> {
+  /** `host`: the canonical host name (http/host.ts: lower case, no port, no trailing dot). */
   match(host: string | undefined, path: string): T | undefined;
 }
 
@@ -30,20 +31,6 @@ function firstMatch<T>(rules: readonly Rule<T>[] | undefined, path: string): T |
   if (rules === undefined) return undefined;
   for (const rule of rules) if (prefixMatches(rule.prefix, path)) return rule.target;
   return undefined;
-}
-
-/** `Host: Example.COM:8443` → `example.com`; `[::1]:80` → `[::1]`; a trailing dot is dropped. */
-export function hostName(header: string | undefined): string | undefined {
-  if (header === undefined || header === '') return undefined;
-  let host = header.toLowerCase();
-  if (host.startsWith('[')) {
-    const end = host.indexOf(']');
-    host = end < 0 ? host : host.slice(0, end + 1);
-  } else {
-    const colon = host.indexOf(':');
-    if (colon >= 0) host = host.slice(0, colon);
-  }
-  return host.endsWith('.') ? host.slice(0, -1) : host;
 }
 
 export function buildRouteTable<T>(entries: readonly RouteEntry<T>[]): RouteTable<T> {
@@ -68,8 +55,7 @@ export function buildRouteTable<T>(entries: readonly RouteEntry<T>[]): RouteTabl
   const suffixes = [...wildcard.keys()].sort((a, b) => b.length - a.length);
 
   return {
-    match(hostHeader, path) {
-      const host = hostName(hostHeader);
+    match(host, path) {
       if (host !== undefined) {
         const hit = firstMatch(exact.get(host), path);
         if (hit !== undefined) return hit;

@@ -12,7 +12,12 @@ import {
   type TiersExplanation,
 } from '@rolegate/policy';
 import type { Principal } from '../token/principal.ts';
-import { buildPolicyRequest, contextNeeds, type ServiceInfo } from './context.ts';
+import {
+  buildPolicyRequest,
+  type ContextNeeds,
+  contextNeeds,
+  type ServiceInfo,
+} from './context.ts';
 import { splitTarget } from './path.ts';
 import type { HttpRequestInfo } from './request-info.ts';
 
@@ -49,6 +54,12 @@ export interface AuthorizationResult {
 
 export interface Authorizer {
   authorize(principal: Principal | null, request: HttpRequestInfo): AuthorizationResult;
+  /**
+   * The headers and query-string keys the policies can read (lower-case names), worked out once
+   * when the authorizer is built. A proxy uses it to refuse a request that a policy and a backend
+   * could read two ways (a repeated header the policy reads).
+   */
+  readonly reads: ContextNeeds;
 }
 
 const fail = (option: string, why: string): never => {
@@ -114,6 +125,7 @@ export function createAuthorizer(policies: Policies, options: AuthorizeOptions =
   const now = options.now ?? Date.now;
   const needs = contextNeeds(tiers);
   return Object.freeze({
+    reads: needs,
     authorize(principal: Principal | null, info: HttpRequestInfo): AuthorizationResult {
       const target = splitTarget(info.url);
       const request = buildPolicyRequest(principal, info, target, service, needs, now());

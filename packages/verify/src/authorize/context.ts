@@ -1,4 +1,4 @@
-// Builds the policy request for one HTTP request (specs/policy.md, "Request context for HTTP"):
+// Builds the policy request for one HTTP request (docs/specs/policy.md, "Request context for HTTP"):
 // action `vpc-lattice-svcs:Invoke`, resource `<serviceArn><path>`, the Lattice keys and the `aws:`
 // keys. `aws:PrincipalType` is always set — `Anonymous` without a token — so that a guard such as
 // `StringNotEquals aws:PrincipalType Anonymous` works. Principal keys come only from the verified
@@ -33,6 +33,8 @@ export interface ContextNeeds {
   readonly headers: ReadonlySet<string> | undefined;
   /** Whether any policy reads a `vpc-lattice-svcs:RequestQueryString/*` key. */
   readonly query: boolean;
+  /** Lower-case names of the query-string keys the policies read; undefined: every key. */
+  readonly queryKeys: ReadonlySet<string> | undefined;
 }
 
 const HEADER_PREFIX = 'vpc-lattice-svcs:requestheader/';
@@ -41,15 +43,17 @@ const QUERY_PREFIX = 'vpc-lattice-svcs:requestquerystring/';
 /** What `tiers` can read; a policy that does not list its keys is taken to read every one. */
 export function contextNeeds(tiers: readonly CompiledPolicy[]): ContextNeeds {
   const headers = new Set<string>();
-  let query = false;
+  const queryKeys = new Set<string>();
   for (const tier of tiers) {
-    if (tier.contextKeys === undefined) return { headers: undefined, query: true };
+    if (tier.contextKeys === undefined) {
+      return Object.freeze({ headers: undefined, query: true, queryKeys: undefined });
+    }
     for (const key of tier.contextKeys) {
       if (key.startsWith(HEADER_PREFIX)) headers.add(key.slice(HEADER_PREFIX.length));
-      else if (key.startsWith(QUERY_PREFIX)) query = true;
+      else if (key.startsWith(QUERY_PREFIX)) queryKeys.add(key.slice(QUERY_PREFIX.length));
     }
   }
-  return { headers, query };
+  return Object.freeze({ headers, query: queryKeys.size > 0, queryKeys });
 }
 
 // Header, query and tag names repeat on every request: build each prefixed key once per name.

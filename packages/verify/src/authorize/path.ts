@@ -1,38 +1,62 @@
-// The request path a policy sees (specs/policy.md, "Request context for HTTP"): the raw path with
-// dot segments removed, and everything that different servers read differently refused up front —
-// an encoded slash (one server's segment boundary is another's data), a backslash (a separator on
-// some), NUL, and escapes that are not `%XX` or do not decode to UTF-8. Dot segments follow the
-// WHATWG URL rules, so `%2e` and `%2E` count as dots, as they do in every browser and in `new URL`.
-// The path stays percent-encoded otherwise: policies match what was sent.
+// The request path a policy sees (docs/specs/policy.md, "Request context for HTTP"): the one canonical
+// spelling of the path, so that every server that later decodes it reads the same path the policy
+// decided on. RFC 3986 §6.2.2 normalisation, in one pass over the raw path:
+// - percent-encoded unreserved characters (ALPHA, DIGIT, `-`, `.`, `_`, `~`) are decoded (§2.3:
+//   `%61dmin` *is* `admin`, and every server reads it so), other escapes get upper-case hex (§2.1);
+// - the printable characters RFC 3986 does not allow in a path (`"` `<` `>` `[` `]` `^` `` ` `` `{`
+//   `|` `}`) are percent-encoded, so `|` and `%7C` are one spelling, as they are one character;
+// - runs of `/` are merged into one, as nginx (`merge_slashes`, on by default) and Envoy's
+//   `merge_slashes` do: a backend that merges them would otherwise act on `/admin` where the
+//   policy saw `//admin`, and `new URL('//admin.internal/x', base)` reads a host out of the path;
+// - dot segments are removed (§5.2.4, after decoding: `%2e%2e` is `..`, as in every browser);
+// - what servers read differently is refused with a stable code: an encoded slash (one server's
+//   segment boundary is another's data), a backslash raw or encoded (a separator on some), NUL,
+//   a `%` not followed by two hex digits, escapes that do not decode to UTF-8 (overlong forms
+//   included), and raw bytes outside printable ASCII.
+// Reserved characters (`;`, `:`, `@`, `+`, …) keep the spelling they were sent in: RFC 3986 lets a
+// server give `;` and `%3B` different meanings, so the two are not merged.
 
 import { VerifyError } from '../errors.ts';
 
 export interface SplitTarget {
-  /** Normalised path, starting with `/`. */
+  /** Canonical path, starting with `/`: what the policy sees and what a proxy forwards. */
   readonly path: string;
   /** The raw query string without `?`; empty when there is none. */
   readonly query: string;
 }
 
-const isHex = (c: number) =>
-  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+const HEX_DIGITS = '0123456789ABCDEF';
 
-/** 1 for `.`, 2 for `..` (either possibly spelled `%2e`), 0 for any other segment. */
-function dotKind(segment: string): 0 | 1 | 2 {
-  if (segment.length === 0 || segment.length > 6) return 0;
-  const s = segment.toLowerCase().replaceAll('%2e', '.');
-  return s === '.' ? 1 : s === '..' ? 2 : 0;
+/** 0–15 for a hex digit's char code, -1 otherwise. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
 }
+
+const isUnreserved = (byte: number) =>
+  (byte >= 0x41 && byte <= 0x5a) ||
+  (byte >= 0x61 && byte <= 0x7a) ||
+  (byte >= 0x30 && byte <= 0x39) ||
+  byte === 0x2d ||
+  byte === 0x2e ||
+  byte === 0x5f ||
+  byte === 0x7e;
+
+/** Printable ASCII that may not appear raw in an RFC 3986 path: sent raw, it is encoded. */
+const ENCODED_WHEN_RAW = new Set([0x22, 0x3c, 0x3e, 0x5b, 0x5d, 0x5e, 0x60, 0x7b, 0x7c, 0x7d]);
+
+const percent = (byte: number) => `%${HEX_DIGITS[byte >> 4]}${HEX_DIGITS[byte & 15]}`;
 
 function removeDotSegments(path: string): string {
   const segments = path.split('/');
   const out: string[] = [];
   for (let i = 1; i < segments.length; i++) {
     const segment = segments[i]!;
-    const kind = dotKind(segment);
-    if (kind === 0) out.push(segment);
+    if (segment !== '.' && segment !== '..') out.push(segment);
     else {
-      if (kind === 2) out.pop();
+      if (segment === '..') out.pop();
       // A trailing dot segment leaves the directory: `/a/b/..` is `/a/`.
       if (i === segments.length - 1) out.push('');
     }
@@ -40,47 +64,71 @@ function removeDotSegments(path: string): string {
   return `/${out.join('/')}`;
 }
 
-/** Scans the raw path once: refuses what must be refused, and says whether dots or escapes occur. */
-function scan(path: string): { dots: boolean; escapes: boolean } {
+/**
+ * The canonical form of a raw origin-form path (no query). Throws a 400 VerifyError for a path
+ * that cannot be canonicalised without doubt. Canonical paths are fixed points.
+ */
+export function canonicalPath(raw: string): string {
+  // Most paths need no rewrite: text is copied from `raw` only when something changes.
+  let out = '';
+  let copiedTo = 0;
   let dots = false;
-  let escapes = false;
-  for (let i = 0; i < path.length; i++) {
-    const c = path.charCodeAt(i);
-    if (c === 0x2e) dots = true;
+  let emptySegments = false;
+  let highEscapes = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x2f) {
+      if (raw.charCodeAt(i + 1) === 0x2f) emptySegments = true;
+    } else if (c === 0x25) {
+      const high = hexValue(raw.charCodeAt(i + 1));
+      const low = hexValue(raw.charCodeAt(i + 2));
+      if (high < 0 || low < 0) throw new VerifyError('request.bad_escape');
+      const byte = high * 16 + low;
+      if (byte === 0x2f) throw new VerifyError('request.encoded_slash');
+      if (byte === 0x5c) throw new VerifyError('request.backslash', 'encoded backslash');
+      if (byte === 0) throw new VerifyError('request.nul', 'encoded NUL');
+      let replacement: string | undefined;
+      if (isUnreserved(byte)) {
+        replacement = String.fromCharCode(byte);
+        if (byte === 0x2e) dots = true;
+      } else {
+        if (byte >= 0x80) highEscapes = true;
+        const spelled = raw.slice(i, i + 3);
+        if (spelled !== percent(byte)) replacement = percent(byte);
+      }
+      if (replacement !== undefined) {
+        out += raw.slice(copiedTo, i) + replacement;
+        copiedTo = i + 3;
+      }
+      i += 2;
+    } else if (c === 0x2e) dots = true;
     else if (c === 0x5c) throw new VerifyError('request.backslash');
     else if (c === 0) throw new VerifyError('request.nul');
     else if (c <= 0x20 || c >= 0x7f || c === 0x23) {
       throw new VerifyError('request.bad_path', `character 0x${c.toString(16)} in the path`);
-    } else if (c === 0x25) {
-      const h = path.charCodeAt(i + 1);
-      const l = path.charCodeAt(i + 2);
-      if (!isHex(h) || !isHex(l)) throw new VerifyError('request.bad_escape');
-      const byte = Number.parseInt(path.slice(i + 1, i + 3), 16);
-      if (byte === 0x2f) throw new VerifyError('request.encoded_slash');
-      if (byte === 0x5c) throw new VerifyError('request.backslash', 'encoded backslash');
-      if (byte === 0) throw new VerifyError('request.nul', 'encoded NUL');
-      if (byte === 0x2e) dots = true;
-      escapes = true;
-      i += 2;
+    } else if (ENCODED_WHEN_RAW.has(c)) {
+      out += raw.slice(copiedTo, i) + percent(c);
+      copiedTo = i + 1;
     }
   }
-  return { dots, escapes };
+  let path = copiedTo === 0 ? raw : out + raw.slice(copiedTo);
+  if (emptySegments) path = path.replace(/\/{2,}/g, '/');
+  if (highEscapes) {
+    try {
+      decodeURIComponent(path);
+    } catch {
+      throw new VerifyError('request.bad_escape', 'escapes do not decode to UTF-8');
+    }
+  }
+  return dots ? removeDotSegments(path) : path;
 }
 
-/** Splits an origin-form request-target (`/path?query`) and normalises its path. */
+/** Splits an origin-form request-target (`/path?query`) and canonicalises its path. */
 export function splitTarget(target: string): SplitTarget {
   const q = target.indexOf('?');
   const raw = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? '' : target.slice(q + 1);
   // Origin-form only: `*` (OPTIONS *) and absolute-form targets are for proxies, not services.
   if (raw.charCodeAt(0) !== 0x2f) throw new VerifyError('request.bad_path', 'not origin-form');
-  const { dots, escapes } = scan(raw);
-  if (escapes) {
-    try {
-      decodeURIComponent(raw);
-    } catch {
-      throw new VerifyError('request.bad_escape', 'escapes do not decode to UTF-8');
-    }
-  }
-  return { path: dots ? removeDotSegments(raw) : raw, query };
+  return { path: canonicalPath(raw), query };
 }
