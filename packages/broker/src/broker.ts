@@ -5,9 +5,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecureContextOptions, TLSSocket, TlsOptions } from 'node:tls';
 import rateLimit from '@fastify/rate-limit';
+import { ConfigError } from '@rolegate/core';
+import {
+  buildStsAllowList,
+  MemoryReplayCache,
+  type ReplayCache,
+  StsCaller,
+  StsLogin,
+  type TrustStore,
+} from '@rolegate/identity';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ConfigError } from './config/load-config.ts';
 import type { BrokerConfig } from './config/schema.ts';
 import { BrokerError } from './errors/broker-error.ts';
 import { registerDiscoveryRoutes } from './http/discovery-routes.ts';
@@ -21,14 +29,9 @@ import type { KeyRing } from './keys/key-ring.ts';
 import { KeyRingHolder } from './keys/key-ring-holder.ts';
 import { type KmsClientFactory, KmsKeySource } from './keys/kms-signer.ts';
 import { RedisReplayCache, redisEndpoint } from './replay/redis-replay-cache.ts';
-import { MemoryReplayCache, type ReplayCache } from './replay/replay-cache.ts';
-import { buildStsAllowList } from './sts/endpoints.ts';
-import { StsCaller } from './sts/sts-caller.ts';
-import { StsLogin } from './sts/sts-login.ts';
 import { buildClaims } from './token/claims.ts';
 import { signToken } from './token/sign-token.ts';
-import { openTrustStore, x509Logins } from './x509/setup.ts';
-import type { TrustStore } from './x509/trust-store.ts';
+import { openTrustStore, x509Logins } from './x509-logins.ts';
 
 export interface BrokerOptions {
   readonly logger?: Logger;

@@ -1,8 +1,8 @@
 // JWKS, OIDC discovery, health, readiness, metrics — and that no secret reaches the log.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { decodeProof } from '../../identity/test/support/proof-builder.ts';
 import { type Harness, LOGIN_AUDIENCE, startHarness, tokenForm } from './support/harness.ts';
-import { decodeProof } from './support/proof-builder.ts';
 
 let h: Harness;
 before(async () => {

@@ -2,9 +2,9 @@
 // token, no crash, no hang — and STS is never asked, because none of them leaves the validator.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { HOSTILE_PROOFS } from '../../identity/test/support/hostile-proofs.ts';
+import { decodeProof } from '../../identity/test/support/proof-builder.ts';
 import { type Harness, startHarness, tokenForm } from './support/harness.ts';
-import { HOSTILE_PROOFS } from './support/hostile-proofs.ts';
-import { decodeProof } from './support/proof-builder.ts';
 
 let h: Harness;
 before(async () => {

@@ -6,17 +6,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createStsProof } from '@rolegate/client';
-import { BrokerError } from '../src/errors/broker-error.ts';
-import { buildStsAllowList } from '../src/sts/endpoints.ts';
-import { validateStsProof } from '../src/sts/validate-proof.ts';
-import { type Harness, LOGIN_AUDIENCE, startHarness, tokenForm } from './support/harness.ts';
+import { IdentityError } from '@rolegate/identity';
+import { buildStsAllowList } from '../../identity/src/sts/endpoints.ts';
+import { validateStsProof } from '../../identity/src/sts/validate-proof.ts';
 import {
   AUDIENCE,
   encodeProof,
   splitProof,
   TEST_CREDENTIALS,
   validProofUrl,
-} from './support/proof-builder.ts';
+} from '../../identity/test/support/proof-builder.ts';
+import { type Harness, LOGIN_AUDIENCE, startHarness, tokenForm } from './support/harness.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const options = {
@@ -34,7 +34,7 @@ function refusal(proof: string): string {
   try {
     validateStsProof(proof, options);
   } catch (error) {
-    assert.ok(error instanceof BrokerError, `not a BrokerError: ${error}`);
+    assert.ok(error instanceof IdentityError, `not an IdentityError: ${error}`);
     return error.code;
   }
   return 'accepted';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
-import { MemoryReplayCache, ReplayCacheFullError } from '../src/replay/replay-cache.ts';
+import { MemoryReplayCache, ReplayCacheFullError } from '../../identity/src/replay/replay-cache.ts';
 import { startHarness } from './support/harness.ts';
 
 describe('memory replay cache', () => {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import { splitProof } from '../../identity/test/support/proof-builder.ts';
 import { type Harness, LOGIN_AUDIENCE, startHarness, tokenForm } from './support/harness.ts';
-import { splitProof } from './support/proof-builder.ts';
 
 let h: Harness;
 before(async () => {

@@ -1,5 +1,6 @@
 // Where a proof or token may be sent. A proof is a bearer credential for the broker it names, so it
 // travels only over https — or plain http to this machine, for `rolegate dev` and tests.
+import { isLoopback } from '@rolegate/core';
 import { RolegateClientError } from './errors.ts';
 
 export function checkBrokerUrl(brokerUrl: string): URL {
@@ -13,13 +14,9 @@ export function checkBrokerUrl(brokerUrl: string): URL {
     );
   }
   if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return url;
   throw new RolegateClientError(
     'client.invalid_option',
     `the broker URL must be https (plain http only to loopback): ${url.origin}`,
   );
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]';
 }

@@ -1,27 +1,51 @@
-// Errors raised by @rolegate/client. One base class; the `code` is stable and documented in
-// docs/errors.md, so callers branch on it rather than on messages.
+// Errors raised by @rolegate/client, on rolegate's one error base: the `code` is stable and
+// documented in docs/errors.md, so callers branch on it rather than on messages. The status says
+// what kind of failure it is (503: try again later; 400: fix the call or the input); for
+// `client.broker_rejected` it is the broker's own status.
+import { type ErrorRegistry, RolegateError } from '@rolegate/core';
 
-export type ClientErrorCode =
-  | 'client.credentials_unavailable'
-  | 'client.invalid_option'
-  | 'client.broker_unreachable'
-  | 'client.broker_rejected'
-  | 'client.broker_bad_response'
-  | 'client.token_file_unreadable'
-  | 'client.no_token_source'
-  | 'client.login_audience_mismatch'
-  | 'client.certificate_invalid'
-  | 'client.workload_api_unavailable'
-  | 'client.workload_api_no_identity'
-  | 'client.workload_api_bad_response';
+export const CLIENT_ERRORS = {
+  'client.credentials_unavailable': {
+    status: 401,
+    description: 'no AWS credentials were found',
+  },
+  'client.invalid_option': { status: 400, description: 'an option is invalid' },
+  'client.broker_unreachable': { status: 503, description: 'the broker cannot be reached' },
+  'client.broker_rejected': { status: 400, description: 'the broker refused the request' },
+  'client.broker_bad_response': {
+    status: 502,
+    description: 'the broker answered something unusable',
+  },
+  'client.token_file_unreadable': { status: 400, description: 'the token file cannot be read' },
+  'client.no_token_source': { status: 400, description: 'no token source is configured' },
+  'client.login_audience_mismatch': {
+    status: 400,
+    description: "the broker's login audience is not its own origin",
+  },
+  'client.certificate_invalid': {
+    status: 400,
+    description: 'the workload certificate or key cannot be used',
+  },
+  'client.workload_api_unavailable': {
+    status: 503,
+    description: 'the SPIFFE Workload API cannot be reached',
+  },
+  'client.workload_api_no_identity': {
+    status: 403,
+    description: 'the SPIFFE Workload API has no SVID for this workload',
+  },
+  'client.workload_api_bad_response': {
+    status: 502,
+    description: 'the SPIFFE Workload API sent an unusable SVID',
+  },
+} as const satisfies ErrorRegistry;
 
-export class RolegateClientError extends Error {
-  readonly code: ClientErrorCode;
-  /** For `client.broker_rejected`: the broker's RFC 6749 `error`, `rolegate_code` and HTTP status. */
+export type ClientErrorCode = keyof typeof CLIENT_ERRORS;
+
+export class RolegateClientError extends RolegateError<ClientErrorCode> {
+  /** For `client.broker_rejected`: the broker's RFC 6749 `error` and `rolegate_code`. */
   readonly oauthError?: string;
   readonly rolegateCode?: string;
-  readonly status?: number;
-  readonly retryAfterSeconds?: number;
 
   constructor(
     code: ClientErrorCode,
@@ -30,16 +54,13 @@ export class RolegateClientError extends Error {
       cause?: unknown;
       oauthError?: string;
       rolegateCode?: string;
+      /** The broker's HTTP status, for `client.broker_rejected`. */
       status?: number;
       retryAfterSeconds?: number;
     } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'RolegateClientError';
-    this.code = code;
-    this.oauthError = details.oauthError;
-    this.rolegateCode = details.rolegateCode;
-    this.status = details.status;
-    this.retryAfterSeconds = details.retryAfterSeconds;
+    super(CLIENT_ERRORS, code, message, details);
+    if (details.oauthError !== undefined) this.oauthError = details.oauthError;
+    if (details.rolegateCode !== undefined) this.rolegateCode = details.rolegateCode;
   }
 }

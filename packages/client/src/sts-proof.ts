@@ -5,6 +5,12 @@
 // two processes signing with one key in the same second would make one proof, which a broker
 // accepts once. The nonce travels after the URL: `rgsts1.<base64url(URL)>.<nonce>`.
 import { randomBytes } from 'node:crypto';
+import {
+  AUDIENCE_HEADER,
+  NONCE_HEADER,
+  STS_PROOF_PREFIX,
+  STS_PROOF_TOKEN_TYPE,
+} from '@rolegate/core';
 import { type CredentialSource, resolveCredentials } from './credentials.ts';
 import { RolegateClientError } from './errors.ts';
 import { uniqueSigningDate } from './signing-clock.ts';
@@ -16,10 +22,7 @@ import {
   type StsEndpointChoice,
 } from './sts-endpoint.ts';
 
-export const STS_PROOF_PREFIX = 'rgsts1.';
-export const AUDIENCE_HEADER = 'x-rolegate-audience';
-export const NONCE_HEADER = 'x-rolegate-nonce';
-export const STS_PROOF_TOKEN_TYPE = 'urn:rolegate:token-type:aws-sts-presigned';
+export { AUDIENCE_HEADER, NONCE_HEADER, STS_PROOF_PREFIX, STS_PROOF_TOKEN_TYPE };
 
 export interface StsProofOptions {
   /** The broker's login audience (by default the broker's issuer URL). */

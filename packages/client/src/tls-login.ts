@@ -3,14 +3,16 @@
 // over a connection of its own (no pooling, no session reuse: the broker validates the chain of
 // every connection), through a `fetch`-shaped function so the token exchange reads the answer
 // exactly as it reads any other.
+
 import { request } from 'node:https';
+import { TLS_CLIENT_CERTIFICATE_TOKEN_TYPE } from '@rolegate/core';
 import { checkBrokerUrl } from './broker-url.ts';
 import { RolegateClientError } from './errors.ts';
 import { exchangeToken, type IssuedToken } from './token-exchange.ts';
 import { readCertificates } from './x509-assertion.ts';
 import { type CertificateKeyInput, readPrivateKey } from './x509-keys.ts';
 
-export const TLS_CLIENT_CERTIFICATE_TOKEN_TYPE = 'urn:rolegate:token-type:tls-client-certificate';
+export { TLS_CLIENT_CERTIFICATE_TOKEN_TYPE };
 
 export interface TlsLoginOptions {
   /** The broker's https base URL. */

@@ -1,8 +1,9 @@
 // Trades a proof for a rolegate JWT at the broker's RFC 8693 token endpoint.
+import { TOKEN_EXCHANGE_GRANT, TOKEN_PATH } from '@rolegate/core';
 import { checkBrokerUrl } from './broker-url.ts';
 import { RolegateClientError } from './errors.ts';
 
-export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export { TOKEN_EXCHANGE_GRANT };
 
 export interface ExchangeInput {
   /** Broker base URL, e.g. http://127.0.0.1:8700 */
@@ -27,7 +28,7 @@ export interface IssuedToken {
 
 export async function exchangeToken(input: ExchangeInput): Promise<IssuedToken> {
   const doFetch = input.fetch ?? fetch;
-  const url = new URL('/v1/token', checkBrokerUrl(input.brokerUrl));
+  const url = new URL(TOKEN_PATH, checkBrokerUrl(input.brokerUrl));
   const body = new URLSearchParams({ grant_type: TOKEN_EXCHANGE_GRANT });
   if (input.subjectToken !== undefined) body.set('subject_token', input.subjectToken);
   body.set('subject_token_type', input.subjectTokenType);

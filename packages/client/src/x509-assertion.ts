@@ -3,12 +3,14 @@
 // audience, a lifetime of at most 300 s and a fresh `jti`, so a captured assertion works at one
 // broker, once, briefly. The broker validates the chain; here we only refuse what it would
 // refuse for certain (a key that does not match the leaf, a key type with no JWS algorithm).
+
 import { randomUUID, X509Certificate } from 'node:crypto';
+import { X509_ASSERTION_TOKEN_TYPE } from '@rolegate/core';
 import { SignJWT } from 'jose';
 import { RolegateClientError } from './errors.ts';
 import { type CertificateKeyInput, jwsAlgorithmFor, readPrivateKey } from './x509-keys.ts';
 
-export const X509_ASSERTION_TOKEN_TYPE = 'urn:rolegate:token-type:x509-assertion';
+export { X509_ASSERTION_TOKEN_TYPE };
 /** The broker refuses a longer lifetime (docs/specs/x509.md §1). */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 /** The broker refuses more certificates in `x5c`. */

@@ -5,7 +5,7 @@
 // they started with.
 
 import type { Server } from 'node:http';
-import { MemoryReplayCache, type ReplayCache } from '@rolegate/broker';
+import { MemoryReplayCache, type ReplayCache } from '@rolegate/identity';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { loadGatewayConfigFile } from './config/load-config.ts';

@@ -2,12 +2,14 @@
 // optional service-network tier), callers identified by rolegate token or raw STS proof, identity
 // headers to the backend, streaming forwarding over undici pools.
 
+/** A configuration that cannot be used (@rolegate/core's ConfigError, code `config.invalid`). */
+export { ConfigError, ConfigError as GatewayConfigError } from '@rolegate/core';
 export type { GatewayPrimary, GatewayPrimaryOptions } from './cluster/primary.ts';
 export { runGatewayPrimary } from './cluster/primary.ts';
 export { runGatewayWorker } from './cluster/worker.ts';
 export type { ParseConfigOptions } from './config/load-config.ts';
 export {
-  GatewayConfigError,
+  GATEWAY_FILE_FIELDS,
   loadGatewayConfigFile,
   parseGatewayConfig,
 } from './config/load-config.ts';

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { BrokerError, type BrokerErrorCode, ERROR_CODES } from '@rolegate/broker';
+import { IDENTITY_ERRORS, IdentityError, type IdentityErrorCode } from '@rolegate/identity';
 import { VERIFY_ERRORS } from '@rolegate/verify';
-import { fromBrokerError } from '../src/errors/gateway-error.ts';
+import { fromIdentityError } from '../src/errors/gateway-error.ts';
 import { GATEWAY_ERRORS } from '../src/index.ts';
 
 const doc = readFileSync(new URL('../../../docs/gateway.md', import.meta.url), 'utf8');
@@ -33,12 +33,12 @@ describe('gateway error registry', () => {
   });
 
   it('folds every proof, STS and identity code of the broker into a 401 or a 503', () => {
-    for (const code of Object.keys(ERROR_CODES) as BrokerErrorCode[]) {
+    for (const code of Object.keys(IDENTITY_ERRORS) as IdentityErrorCode[]) {
       if (!/^(proof|sts|identity)\./.test(code) && code !== 'broker.replay_cache_unavailable')
         continue;
-      const mapped = fromBrokerError(new BrokerError(code));
+      const mapped = fromIdentityError(new IdentityError(code));
       const expected =
-        ERROR_CODES[code].status === 429 || ERROR_CODES[code].status === 503 ? 503 : 401;
+        IDENTITY_ERRORS[code].status === 429 || IDENTITY_ERRORS[code].status === 503 ? 503 : 401;
       assert.equal(mapped.status, expected, `${code} → ${mapped.code}`);
     }
   });

@@ -1,3 +1,5 @@
+import { type ErrorRegistry, JSON_ERRORS, JsonSyntaxError, RolegateError } from '@rolegate/core';
+
 // One base class for every error the policy package raises on bad input, each with a stable
 // `code`. Callers and tests branch on `code` (and on `issue.rule`), never on the message text,
 // so messages may be improved without breaking anyone. Programmer misuse (wrong argument types)
@@ -61,35 +63,21 @@ export interface PolicyIssue {
   readonly message: string;
 }
 
-export class PolicyError extends Error {
-  readonly code: PolicyErrorCode;
+/** What each {@link PolicyErrorCode} means; shaped like every rolegate registry. */
+export const POLICY_ERRORS = {
+  ...JSON_ERRORS,
+  'policy.invalid': { status: 400, description: 'the policy is not valid' },
+  'request.invalid': { status: 400, description: 'the policy request is not valid' },
+} as const satisfies ErrorRegistry<PolicyErrorCode>;
 
+export class PolicyError extends RolegateError<PolicyErrorCode> {
   constructor(code: PolicyErrorCode, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
+    super(POLICY_ERRORS, code, message);
   }
 }
 
-/** Malformed JSON text (RFC 8259, strictly): `path` locates the value being read. */
-export class JsonSyntaxError extends PolicyError {
-  declare readonly code: 'json.syntax' | 'json.duplicate_key' | 'json.too_deep';
-  /** JSON path of the value being parsed when the error was found, e.g. `$.Statement[0]`. */
-  readonly path: string;
-  /** Offset (UTF-16 code units) in the text where parsing stopped. */
-  readonly offset: number;
-
-  constructor(
-    code: 'json.syntax' | 'json.duplicate_key' | 'json.too_deep',
-    message: string,
-    path: string,
-    offset: number,
-  ) {
-    super(code, `${message} at ${path} (offset ${offset})`);
-    this.path = path;
-    this.offset = offset;
-  }
-}
+/** Malformed JSON text: thrown by @rolegate/core's strict parser, re-exported here. */
+export { JsonSyntaxError };
 
 /** A policy document rejected at load: every issue found, each with its JSON path and rule. */
 export class PolicyValidationError extends PolicyError {

@@ -1,6 +1,8 @@
 // @rolegate/policy — IAM-format (VPC Lattice auth policy) parser, load-time validator, compiler
 // to a decision function, and explanations. No run-time dependencies.
 
+export type { ParseJsonOptions } from '@rolegate/core';
+export { parseJsonStrict } from '@rolegate/core';
 export type { CompiledPolicy, CompileOptions } from './compile/policy.ts';
 export { compilePolicy, DEFAULT_MAX_POLICY_BYTES } from './compile/policy.ts';
 export { evaluateTiers, explainTiers } from './compile/tiers.ts';
@@ -11,8 +13,6 @@ export {
   PolicyValidationError,
   RequestValidationError,
 } from './errors.ts';
-export type { ParseJsonOptions } from './json/parse.ts';
-export { parseJsonStrict } from './json/parse.ts';
 export { parseRequest } from './request.ts';
 export type {
   ContextScalar,

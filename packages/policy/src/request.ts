@@ -1,8 +1,8 @@
 // Checks that untrusted JSON (a `rolegate policy simulate` input, a JSONL line) has the request
 // shape before it is evaluated, naming the JSON path of the first problem.
 
+import { childPath, indexPath } from '@rolegate/core';
 import { RequestValidationError } from './errors.ts';
-import { childPath, indexPath } from './json/path.ts';
 import type {
   ContextScalar,
   ContextValue,

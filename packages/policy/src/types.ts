@@ -1,7 +1,9 @@
 // Public data types: what a request looks like, what a decision and its explanation look like.
 
 /** Any JSON value, as returned by {@link parseJsonStrict}. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+export type { JsonValue } from '@rolegate/core';
+
+import type { JsonValue } from '@rolegate/core';
 
 /** One value of a request context key. Numbers and booleans are read as their string form by string operators. */
 export type ContextScalar = string | number | boolean;

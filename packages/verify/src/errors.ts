@@ -3,6 +3,8 @@
 // never reused; add new ones at the end of a group. docs/verify.md lists them (a test keeps the
 // two in step). Programmer misuse (bad options) is a TypeError instead: no request can cause it.
 
+import { RolegateError, type RolegateErrorOptions } from '@rolegate/core';
+
 /** RFC 6750 §3.1 error values, plus `access_denied` / `temporarily_unavailable` for 403 and 503. */
 export type WireError =
   | 'invalid_request'
@@ -61,25 +63,9 @@ export type VerifyErrorCode = keyof typeof VERIFY_ERRORS;
  * A refusal with a stable `code`. `message` is the precise reason, for logs only: answers carry
  * the code's fixed description ({@link VERIFY_ERRORS}).
  */
-export class VerifyError extends Error {
-  readonly code: VerifyErrorCode;
-  readonly status: VerifyErrorSpec['status'];
-  /** Seconds a client should wait before retrying (for 503). */
-  readonly retryAfterSeconds?: number;
-
-  constructor(
-    code: VerifyErrorCode,
-    message?: string,
-    options: { cause?: unknown; retryAfterSeconds?: number } = {},
-  ) {
-    super(
-      message ?? VERIFY_ERRORS[code].description,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.name = 'VerifyError';
-    this.code = code;
-    this.status = VERIFY_ERRORS[code].status;
-    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+export class VerifyError extends RolegateError<VerifyErrorCode> {
+  constructor(code: VerifyErrorCode, message?: string, options?: RolegateErrorOptions) {
+    super(VERIFY_ERRORS, code, message, options);
   }
 }
 

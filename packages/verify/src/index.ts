@@ -3,6 +3,13 @@
 // entry points: @rolegate/verify/node, /express, /fastify, /hono.
 
 export type {
+  AuthMethod,
+  Principal,
+  PrincipalType,
+  RolegateClaimV1,
+  VerifiedClaims,
+} from '@rolegate/core';
+export type {
   AuthorizationResult,
   AuthorizeOptions,
   Authorizer,
@@ -21,13 +28,6 @@ export { createGuard } from './http/guard.ts';
 export type { Algorithm } from './jws/algorithms.ts';
 export { SUPPORTED_ALGORITHMS } from './jws/algorithms.ts';
 export type { FetchLike } from './keys/fetch-jwks.ts';
-export type {
-  AuthMethod,
-  Principal,
-  PrincipalType,
-  RolegateClaimV1,
-  VerifiedClaims,
-} from './token/principal.ts';
 export type { Verifier } from './verifier.ts';
 export { createVerifier } from './verifier.ts';
 export type { JwksOptions, KeyInput, VerifierOptions } from './verifier-options.ts';

@@ -3,7 +3,7 @@
 // a plain-http JWKS on anything but loopback needs `allowInsecureHttp: true`.
 
 import { type JsonWebKey, KeyObject } from 'node:crypto';
-import type { JsonValue } from '@rolegate/policy';
+import { isLoopback, type JsonValue } from '@rolegate/core';
 import {
   type Algorithm,
   DEFAULT_ALGORITHMS,
@@ -112,8 +112,6 @@ function nonEmptyString(value: unknown, option: string): string {
   return value as string;
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 function jwksUrl(value: string, allowInsecureHttp: boolean): string {
   let url: URL;
   try {
@@ -124,7 +122,7 @@ function jwksUrl(value: string, allowInsecureHttp: boolean): string {
   if (url.username !== '' || url.password !== '') fail('jwksUri', 'must not carry credentials');
   if (url.protocol === 'https:') return url.href;
   if (url.protocol !== 'http:') fail('jwksUri', 'must be an https: URL');
-  if (!LOOPBACK.has(url.hostname) && !allowInsecureHttp) {
+  if (!isLoopback(url.hostname) && !allowInsecureHttp) {
     fail('jwksUri', 'is http: on a non-loopback host; set allowInsecureHttp to allow it');
   }
   return url.href;

@@ -6,6 +6,7 @@
 // header is parsed once, and a repeated token is answered from the verified-token cache.
 
 import type { KeyObject } from 'node:crypto';
+import type { Principal } from '@rolegate/core';
 import { VerifyError } from './errors.ts';
 import { verifySignature } from './jws/algorithms.ts';
 import { type CompactParts, decodeSignedPayload, splitCompact } from './jws/compact.ts';
@@ -13,7 +14,6 @@ import { HeaderReader, type JoseHeader } from './jws/header.ts';
 import type { KeySet, VerificationKey } from './keys/key-set.ts';
 import { type KeySource, remoteKeySource, staticKeySource } from './keys/key-source.ts';
 import { principalFromClaims } from './token/claims.ts';
-import type { Principal } from './token/principal.ts';
 import { TokenCache } from './token/token-cache.ts';
 import { resolveVerifierOptions, type VerifierOptions } from './verifier-options.ts';
 

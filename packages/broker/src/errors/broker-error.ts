@@ -1,27 +1,14 @@
-import { type BrokerErrorCode, ERROR_CODES, type ErrorSpec } from './codes.ts';
+import { RolegateError, type RolegateErrorOptions } from '@rolegate/core';
+import { BROKER_ERRORS, type BrokerErrorCode } from './codes.ts';
 
 /**
- * A refusal with a stable code. `detail` is the precise reason for the log and is never sent to
- * the caller (it may name hosts, parameters or STS's own message).
+ * A refusal with a stable code. `message` is the precise reason for the log and is never sent
+ * to the caller. Login refusals raised by @rolegate/identity (IdentityError) carry codes of the
+ * same registry and are answered alike.
  */
-export class BrokerError extends Error {
-  readonly code: BrokerErrorCode;
-  readonly spec: ErrorSpec;
-  readonly retryAfterSeconds?: number;
-
-  constructor(
-    code: BrokerErrorCode,
-    detail?: string,
-    options: { retryAfterSeconds?: number; cause?: unknown } = {},
-  ) {
-    super(
-      detail ?? ERROR_CODES[code].description,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.name = 'BrokerError';
-    this.code = code;
-    this.spec = ERROR_CODES[code];
-    this.retryAfterSeconds = options.retryAfterSeconds;
+export class BrokerError extends RolegateError<BrokerErrorCode> {
+  constructor(code: BrokerErrorCode, message?: string, options?: RolegateErrorOptions) {
+    super(BROKER_ERRORS, code, message, options);
   }
 }
 

@@ -1,11 +1,15 @@
 // JWKS and OIDC discovery. Standby keys are published beside the active one, so verifiers already
 // hold a key before the broker starts signing with it.
+import {
+  DISCOVERY_PATH,
+  JWKS_PATH,
+  JWT_TOKEN_TYPE,
+  STS_PROOF_TOKEN_TYPE,
+  TOKEN_EXCHANGE_GRANT,
+} from '@rolegate/core';
 import type { FastifyInstance } from 'fastify';
 import type { RingKey } from '../keys/key-ring.ts';
-import { JWT_TOKEN_TYPE, STS_PROOF_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './token-route.ts';
 
-export const JWKS_PATH = '/.well-known/jwks.json';
-export const DISCOVERY_PATH = '/.well-known/openid-configuration';
 /** Verifiers re-read the key set at least this often; shorter than any rotation step. */
 export const JWKS_MAX_AGE_SECONDS = 300;
 

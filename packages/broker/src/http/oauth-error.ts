@@ -1,5 +1,6 @@
 // Turns any failure into an RFC 6749 §5.2 error body plus rolegate's stable code. The caller gets
 // the code's fixed description; the precise reason (BrokerError.message) goes only to the log.
+import { isIdentityError } from '@rolegate/identity';
 import type { FastifyReply } from 'fastify';
 import { BrokerError } from '../errors/broker-error.ts';
 
@@ -9,19 +10,25 @@ export interface OAuthErrorBody {
   readonly rolegate_code: string;
 }
 
+/** The broker's answer to `error`: its own refusals and identity's login refusals as they are. */
 export function toBrokerError(error: unknown): BrokerError {
-  return error instanceof BrokerError
-    ? error
-    : new BrokerError('broker.internal', (error as Error)?.message, { cause: error });
+  if (error instanceof BrokerError) return error;
+  if (isIdentityError(error)) {
+    return new BrokerError(error.code, error.message, {
+      cause: error,
+      retryAfterSeconds: error.retryAfterSeconds,
+    });
+  }
+  return new BrokerError('broker.internal', (error as Error)?.message, { cause: error });
 }
 
 export function sendOAuthError(reply: FastifyReply, error: BrokerError): FastifyReply {
   const body: OAuthErrorBody = {
-    error: error.spec.oauth,
+    error: error.spec.wire ?? 'server_error',
     error_description: error.spec.description,
     rolegate_code: error.code,
   };
-  reply.code(error.spec.status).header('cache-control', 'no-store');
+  reply.code(error.status).header('cache-control', 'no-store');
   if (error.retryAfterSeconds !== undefined)
     reply.header('retry-after', String(error.retryAfterSeconds));
   return reply.send(body);

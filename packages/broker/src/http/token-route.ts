@@ -4,35 +4,36 @@
 // connection); the login policy decides; the token is signed with the active key.
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
+import type { AuthMethod } from '@rolegate/core';
+import {
+  JWT_TOKEN_TYPE,
+  STS_PROOF_TOKEN_TYPE,
+  TLS_CLIENT_CERTIFICATE_TOKEN_TYPE,
+  TOKEN_EXCHANGE_GRANT,
+  TOKEN_PATH,
+  X509_ASSERTION_TOKEN_TYPE,
+} from '@rolegate/core';
+import {
+  type AwsPrincipal,
+  type CertificateAuthenticator,
+  type CertificateIdentity,
+  type CertificatePrincipal,
+  describeName,
+  type JwtSvidLogin,
+  peerCertificateChain,
+  type StsLogin,
+  tagValueProblem,
+  type X509Login,
+} from '@rolegate/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BrokerError } from '../errors/broker-error.ts';
 import type { LoginPolicy } from '../identity/login-policy.ts';
-import type { AwsPrincipal } from '../identity/principal.ts';
 import type { KeyRing } from '../keys/key-ring.ts';
-import type { StsLogin } from '../sts/sts-login.ts';
-import { buildClaims, type LoginMethod } from '../token/claims.ts';
+import { buildClaims } from '../token/claims.ts';
 import { signToken } from '../token/sign-token.ts';
-import type { CertificateAuthenticator } from '../x509/certificate-authenticator.ts';
-import type { CertificateIdentity } from '../x509/certificate-identity.ts';
-import type { CertificatePrincipal } from '../x509/certificate-principal.ts';
-import type { JwtSvidLogin } from '../x509/jwt-svid-login.ts';
-import { describeName } from '../x509/names.ts';
-import { tagValueProblem } from '../x509/tags.ts';
-import { peerCertificateChain } from '../x509/tls-peer-chain.ts';
-import type { X509Login } from '../x509/x509-login.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { sendOAuthError, toBrokerError } from './oauth-error.ts';
 
-export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
-export const STS_PROOF_TOKEN_TYPE = 'urn:rolegate:token-type:aws-sts-presigned';
-export const X509_ASSERTION_TOKEN_TYPE = 'urn:rolegate:token-type:x509-assertion';
-/**
- * The certificate of the TLS connection is the subject: no `subject_token` is sent. Only on the
- * broker's own TLS listener (a proxy in front would hold the handshake, not the client).
- */
-export const TLS_CLIENT_CERTIFICATE_TOKEN_TYPE = 'urn:rolegate:token-type:tls-client-certificate';
-/** Issued tokens are JWTs; as a subject token type it names a SPIFFE JWT-SVID. */
-export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
 const FORM_PARAMETERS = ['grant_type', 'subject_token', 'subject_token_type', 'audience'] as const;
 type FormParameter = (typeof FORM_PARAMETERS)[number];
@@ -64,7 +65,7 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
   const config: { rateLimit?: { max: number; timeWindow: number } } = {};
   if (deps.rateLimitPerMinute > 0)
     config.rateLimit = { max: deps.rateLimitPerMinute, timeWindow: 60_000 };
-  app.post('/v1/token', { config }, async (request, reply) => {
+  app.post(TOKEN_PATH, { config }, async (request, reply) => {
     const stopTimer = deps.metrics.tokenDuration.startTimer();
     try {
       const { token, expiresIn } = await issue(request, deps);
@@ -93,7 +94,7 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
 
 interface Login {
   readonly principal: AwsPrincipal;
-  readonly method: LoginMethod;
+  readonly method: AuthMethod;
   readonly tags?: Readonly<Record<string, string>>;
   readonly sourceIdentity?: string;
   readonly notAfterMs?: number;

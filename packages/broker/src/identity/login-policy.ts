@@ -2,8 +2,8 @@
 // `rolegate:IssueToken` and the requested audience as the resource. In dev mode with no policy,
 // any principal STS authenticated may log in (and the broker warns at start).
 import { readFileSync } from 'node:fs';
+import type { AwsPrincipal } from '@rolegate/identity';
 import { type CompiledPolicy, compilePolicy, type PolicyRequest } from '@rolegate/policy';
-import type { AwsPrincipal } from './principal.ts';
 
 export const ISSUE_TOKEN_ACTION = 'rolegate:IssueToken';
 

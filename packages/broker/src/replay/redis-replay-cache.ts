@@ -8,9 +8,9 @@
 // "not ready" until it is back. The URL may carry a password: it is never logged, only host:port.
 
 import { readFileSync } from 'node:fs';
+import type { ReplayCache } from '@rolegate/identity';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ReplayCache } from './replay-cache.ts';
 
 export interface RedisReplayCacheOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). */

@@ -1,9 +1,10 @@
 // Signs claims as a compact JWS with the ring's active key. Local keys go through jose, which
 // signs through WebCrypto on libuv's thread pool, off the event loop. KMS signs remotely, so for a
 // KMS key the compact JWS (RFC 7515 §7.1) is put together here around the signature KMS returns.
+
+import type { TokenClaims } from '@rolegate/core';
 import { SignJWT } from 'jose';
 import type { RingKey } from '../keys/key-ring.ts';
-import type { TokenClaims } from './claims.ts';
 
 export async function signToken(claims: TokenClaims, key: RingKey): Promise<string> {
   const header = { alg: key.alg, kid: key.kid, typ: 'JWT' };

@@ -10,11 +10,11 @@ import {
   type StsIdentity,
   startStsEmulator,
 } from '@rolegate/testkit';
+import type { ReplayCache } from '../../../identity/src/replay/replay-cache.ts';
 import { type Broker, type BrokerOptions, createBroker } from '../../src/broker.ts';
 import { parseBrokerConfig } from '../../src/config/load-config.ts';
 import type { BrokerConfigInput } from '../../src/config/schema.ts';
 import { createLogger } from '../../src/http/logger.ts';
-import type { ReplayCache } from '../../src/replay/replay-cache.ts';
 
 export const LOGIN_AUDIENCE = 'https://broker.test';
 

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { ConfigError } from '@rolegate/core';
 import { generateTestKey, rawExtension } from '@rolegate/testkit';
-import { ConfigError } from '../../src/config/load-config.ts';
-import { parseCrl } from '../../src/x509/crl.ts';
+import { parseCrl } from '../../../identity/src/x509/crl.ts';
 import {
   createX509Fixture,
   offlineLogins,

@@ -4,13 +4,13 @@
 // login from an altered assertion.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { IdentityError } from '@rolegate/identity';
 import fc from 'fast-check';
-import { BrokerError } from '../../src/errors/broker-error.ts';
-import { parseBundleFile } from '../../src/x509/bundle.ts';
-import { parseCertificate } from '../../src/x509/certificate.ts';
-import { parsePem } from '../../src/x509/pem.ts';
-import { parseSpiffeId } from '../../src/x509/spiffe-id.ts';
-import { verifyAssertionSignature } from '../../src/x509/x509-assertion.ts';
+import { parseBundleFile } from '../../../identity/src/x509/bundle.ts';
+import { parseCertificate } from '../../../identity/src/x509/certificate.ts';
+import { parsePem } from '../../../identity/src/x509/pem.ts';
+import { parseSpiffeId } from '../../../identity/src/x509/spiffe-id.ts';
+import { verifyAssertionSignature } from '../../../identity/src/x509/x509-assertion.ts';
 import {
   createX509Fixture,
   LOGIN_AUDIENCE,
@@ -26,7 +26,7 @@ function refusedOrOk(fn: () => unknown, kind: 'broker' | 'config' = 'broker'): v
   try {
     fn();
   } catch (error) {
-    if (kind === 'broker' && !(error instanceof BrokerError)) throw error;
+    if (kind === 'broker' && !(error instanceof IdentityError)) throw error;
     if (kind === 'config' && !(error instanceof Error)) throw error;
   }
 }
@@ -36,7 +36,7 @@ async function refusedAsync(promise: Promise<unknown>): Promise<'refused' | 'acc
     await promise;
     return 'accepted';
   } catch (error) {
-    if (!(error instanceof BrokerError)) throw error;
+    if (!(error instanceof IdentityError)) throw error;
     return 'refused';
   }
 }
@@ -86,7 +86,7 @@ describe('DER certificate parser', () => {
           const cert = parseCertificate(changed);
           assert.deepEqual(cert.der, changed);
         } catch (error) {
-          if (!(error instanceof BrokerError)) throw error;
+          if (!(error instanceof IdentityError)) throw error;
           assert.equal(
             error.code === 'cert.malformed' || error.code === 'cert.unsupported_key',
             true,
@@ -152,7 +152,7 @@ describe('SPIFFE IDs and bundles', () => {
           assert.match(text, /^spiffe:\/\/[a-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/);
           assert.ok(!/\/\.\.?(\/|$)/.test(id.path));
         } catch (error) {
-          if (!(error instanceof BrokerError)) throw error;
+          if (!(error instanceof IdentityError)) throw error;
         }
       }),
       { numRuns: 3000 },

@@ -2,8 +2,8 @@
 // that need more than one request: single use of `jti`, concurrent replays, and the check order.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BrokerError } from '../../src/errors/broker-error.ts';
-import { ERROR_CODES } from '../../src/errors/codes.ts';
+import { IdentityError } from '@rolegate/identity';
+import { BROKER_ERRORS } from '../../src/errors/codes.ts';
 import { type AssertionContext, HOSTILE_ASSERTIONS } from './support/hostile-assertions.ts';
 import { rewrite } from './support/jws.ts';
 import { createX509Fixture, offlineLogins, type X509Fixture } from './support/pki-fixture.ts';
@@ -37,7 +37,7 @@ describe('hostile assertions, offline', () => {
     it(`${hostile.name} → ${hostile.code}`, async () => {
       const { x509Login } = offlineLogins(f.x509);
       await assert.rejects(x509Login.authenticate(await hostile.make(ctx)), (error: unknown) => {
-        assert.ok(error instanceof BrokerError, String(error));
+        assert.ok(error instanceof IdentityError, String(error));
         assert.equal(error.code, hostile.code, error.message);
         return true;
       });
@@ -47,10 +47,10 @@ describe('hostile assertions, offline', () => {
 
 describe('hostile assertions over HTTP', () => {
   for (const hostile of HOSTILE_ASSERTIONS) {
-    it(`${hostile.name} → ${ERROR_CODES[hostile.code].status} ${hostile.code}`, async () => {
+    it(`${hostile.name} → ${BROKER_ERRORS[hostile.code].status} ${hostile.code}`, async () => {
       const res = await h.send(await hostile.make(ctx));
       assert.equal(res.body.rolegate_code, hostile.code);
-      assert.equal(res.status, ERROR_CODES[hostile.code].status);
+      assert.equal(res.status, BROKER_ERRORS[hostile.code].status);
       assert.equal(res.body.access_token, undefined);
       assert.doesNotMatch(h.logs(), /"subject_token":"ey/, 'the assertion is never logged');
     });

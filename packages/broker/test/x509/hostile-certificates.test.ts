@@ -3,14 +3,14 @@
 // valid ones accepted. Names follow go-spiffe's testdata: each says what is wrong.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { IdentityError } from '@rolegate/identity';
 import {
   type BrokenClientName,
   type BrokenSvidName,
   ODD_BUT_VALID_SVID_NAMES,
   type TestLeaf,
 } from '@rolegate/testkit';
-import { BrokerError } from '../../src/errors/broker-error.ts';
-import { type BrokerErrorCode, ERROR_CODES } from '../../src/errors/codes.ts';
+import { BROKER_ERRORS, type BrokerErrorCode } from '../../src/errors/codes.ts';
 import { CLIENT_CODES, SVID_CODES } from './support/expected-codes.ts';
 import {
   createX509Fixture,
@@ -64,7 +64,7 @@ describe('hostile certificates, offline', () => {
   for (const [name, code, leaf] of CASES) {
     it(`${name} → ${code}`, async () => {
       await assert.rejects(login.authenticate(await assertionFor(leaf())), (error: unknown) => {
-        assert.ok(error instanceof BrokerError, String(error));
+        assert.ok(error instanceof IdentityError, String(error));
         assert.equal(error.code, code, error.message);
         return true;
       });
@@ -74,11 +74,11 @@ describe('hostile certificates, offline', () => {
 
 describe('hostile certificates over HTTP', () => {
   for (const [name, code, leaf] of CASES) {
-    it(`${name} → ${ERROR_CODES[code].status} ${code}`, async () => {
+    it(`${name} → ${BROKER_ERRORS[code].status} ${code}`, async () => {
       const res = await h.send(await assertionFor(leaf()));
       assert.equal(res.body.rolegate_code, code);
-      assert.equal(res.status, ERROR_CODES[code].status);
-      assert.equal(res.body.error, ERROR_CODES[code].oauth);
+      assert.equal(res.status, BROKER_ERRORS[code].status);
+      assert.equal(res.body.error, BROKER_ERRORS[code].wire);
       assert.equal(res.body.access_token, undefined);
     });
   }

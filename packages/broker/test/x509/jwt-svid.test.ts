@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { IdentityError } from '@rolegate/identity';
 import {
   createJwtSvidIssuer,
   type JwtSvidIssuer,
@@ -12,8 +13,7 @@ import {
   writeSpiffeBundle,
 } from '@rolegate/testkit';
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
-import { BrokerError } from '../../src/errors/broker-error.ts';
-import { type BrokerErrorCode, ERROR_CODES } from '../../src/errors/codes.ts';
+import { BROKER_ERRORS, type BrokerErrorCode } from '../../src/errors/codes.ts';
 import { b64u, corruptSignature, decodeSegments, rewrite } from './support/jws.ts';
 import {
   createX509Fixture,
@@ -281,13 +281,13 @@ describe('hostile JWT-SVIDs', () => {
     it(`${hostile.name} → ${hostile.code}, offline and over HTTP`, async () => {
       const token = await hostile.make();
       await assert.rejects(offlineLogins(f.x509).jwtSvidLogin.authenticate(token), (e: unknown) => {
-        assert.ok(e instanceof BrokerError, String(e));
+        assert.ok(e instanceof IdentityError, String(e));
         assert.equal(e.code, hostile.code, e.message);
         return true;
       });
       const res = await h.send(token, JWT_SVID_TOKEN_TYPE);
       assert.equal(res.body.rolegate_code, hostile.code);
-      assert.equal(res.status, ERROR_CODES[hostile.code].status);
+      assert.equal(res.status, BROKER_ERRORS[hostile.code].status);
       assert.equal(res.body.access_token, undefined);
     });
   }

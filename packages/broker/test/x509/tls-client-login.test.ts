@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { connect } from 'node:tls';
+import { X509_ASSERTION_TOKEN_TYPE } from '@rolegate/core';
 import {
   type BrokenSvidName,
   createTestCa,
@@ -14,7 +15,6 @@ import {
   type TestLeaf,
 } from '@rolegate/testkit';
 import { decodeJwt } from 'jose';
-import { X509_ASSERTION_TOKEN_TYPE } from '../../src/http/token-route.ts';
 import { SVID_CODES } from './support/expected-codes.ts';
 import {
   CORP_ROLE,

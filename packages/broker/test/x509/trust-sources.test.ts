@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError } from '@rolegate/core';
 import {
   createJwtSvidIssuer,
   createRootAuthority,
@@ -14,10 +15,9 @@ import {
   writeSpiffeBundle,
   writeSpiffeBundleMap,
 } from '@rolegate/testkit';
-import { ConfigError } from '../../src/config/load-config.ts';
-import { parseBundleFile } from '../../src/x509/bundle.ts';
-import { parsePem } from '../../src/x509/pem.ts';
-import { loadTrustSource } from '../../src/x509/trust-source.ts';
+import { parseBundleFile } from '../../../identity/src/x509/bundle.ts';
+import { parsePem } from '../../../identity/src/x509/pem.ts';
+import { loadTrustSource } from '../../../identity/src/x509/trust-source.ts';
 import {
   createX509Fixture,
   LOGIN_AUDIENCE,

@@ -5,11 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  ConfigError,
-  loadBrokerConfigFile,
-  parseBrokerConfig,
-} from '../../src/config/load-config.ts';
+import { ConfigError } from '@rolegate/core';
+import { loadBrokerConfigFile, parseBrokerConfig } from '../../src/config/load-config.ts';
 
 const base = { issuer: 'https://broker.example', loginPolicy: 'p.json' };
 const ROLE = 'arn:aws:iam::111122223333:role/spiffe-workload';

@@ -1,7 +1,9 @@
 // The token providers: a token given explicitly, a token file kept fresh by something else (a
 // sidecar, `rolegate exec --token-file`), and the broker through the caller's AWS credentials or
 // through the workload's X.509 certificate.
+
 import { readFile } from 'node:fs/promises';
+import { DISCOVERY_PATH, JWT_TOKEN_TYPE } from '@rolegate/core';
 import { checkBrokerUrl } from '../broker-url.ts';
 import type { CredentialSource } from '../credentials.ts';
 import { RolegateClientError } from '../errors.ts';
@@ -164,7 +166,7 @@ export async function discoverLoginAudience(
   doFetch: typeof fetch = fetch,
 ): Promise<string> {
   const broker = checkBrokerUrl(brokerUrl);
-  const url = new URL('/.well-known/openid-configuration', broker);
+  const url = new URL(DISCOVERY_PATH, broker);
   let doc: { rolegate_login_audience?: unknown };
   try {
     const response = await doFetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
@@ -206,7 +208,7 @@ function issued(token: string): IssuedToken {
   return {
     accessToken: token,
     tokenType: 'Bearer',
-    issuedTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+    issuedTokenType: JWT_TOKEN_TYPE,
     expiresIn: Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000)),
     expiresAt,
   };

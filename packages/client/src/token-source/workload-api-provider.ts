@@ -2,6 +2,7 @@
 // with no certificate files at all: an X.509-SVID signs an x509-assertion (default), or a JWT-SVID
 // minted for the broker's login audience is exchanged. The SVID is fetched again for every token —
 // the agent rotates it, and a token must never outlive the SVID it came from.
+import { JWT_TOKEN_TYPE } from '@rolegate/core';
 import { RolegateClientError } from '../errors.ts';
 import { exchangeToken } from '../token-exchange.ts';
 import { SPIFFE_ENDPOINT_SOCKET } from '../workload-api/endpoint.ts';
@@ -11,7 +12,8 @@ import { discoverLoginAudience } from './providers.ts';
 import { type TokenProvider, TokenProviderSkipped } from './token-provider.ts';
 
 /** As the broker names a SPIFFE JWT-SVID subject token. */
-const JWT_SVID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
+/** A JWT-SVID is sent as a plain JWT subject token. */
+const JWT_SVID_TOKEN_TYPE = JWT_TOKEN_TYPE;
 
 export interface WorkloadApiProviderOptions {
   /** Broker base URL; ROLEGATE_BROKER_URL when omitted. */

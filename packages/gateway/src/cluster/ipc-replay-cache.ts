@@ -3,7 +3,7 @@
 // of the one cache the primary holds instead. An answer that does not come in time is an error,
 // which the STS login turns into 503 — never into "not seen".
 
-import { type ReplayCache, ReplayCacheFullError } from '@rolegate/broker';
+import { type ReplayCache, ReplayCacheFullError } from '@rolegate/identity';
 import { asPrimaryMessage, TAG, type WorkerMessage } from './messages.ts';
 
 interface Pending {

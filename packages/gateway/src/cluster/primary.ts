@@ -6,7 +6,7 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
-import { MemoryReplayCache, ReplayCacheFullError } from '@rolegate/broker';
+import { MemoryReplayCache, ReplayCacheFullError } from '@rolegate/identity';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { loadGatewayConfigFile } from '../config/load-config.ts';

@@ -3,13 +3,13 @@
 // listed (file, JSON path, rule). Policies are compiled once here; requests only evaluate them.
 
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '@rolegate/core';
 import {
   type CompiledPolicy,
   compilePolicy,
   PolicyError,
   PolicyValidationError,
 } from '@rolegate/policy';
-import { GatewayConfigError } from './load-config.ts';
 import type { GatewayConfig } from './schema.ts';
 
 export interface LoadedPolicies {
@@ -52,7 +52,7 @@ function compileOne(
   }
 }
 
-/** Compiles every policy of `config`; throws a GatewayConfigError listing every problem. */
+/** Compiles every policy of `config`; throws a ConfigError listing every problem. */
 export function loadPolicies(config: GatewayConfig, source = 'config'): LoadedPolicies {
   const issues: string[] = [];
   const networkSource = config.serviceNetwork?.policy;
@@ -66,6 +66,6 @@ export function loadPolicies(config: GatewayConfig, source = 'config'): LoadedPo
     const compiled = compileOne(service.policy, `services.${i}.policy`, issues);
     if (compiled !== undefined) services.set(service.name, compiled);
   });
-  if (issues.length > 0) throw new GatewayConfigError(source, issues);
+  if (issues.length > 0) throw new ConfigError(source, issues);
   return { network, services };
 }

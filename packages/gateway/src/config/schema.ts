@@ -2,12 +2,13 @@
 // The parsed config is frozen. Options that weaken security are explicit and loud: the gateway logs
 // a warning at start when they are on (`jwt.allowInsecureHttp`, `sts.allowInsecureEndpoints`).
 
+import { isLocalTarget } from '@rolegate/core';
 import {
   stsSchema as brokerStsSchema,
   certificateTrustFields,
   checkCertificateTrust,
-  isLocalTarget,
-} from '@rolegate/broker';
+  principalsSchema,
+} from '@rolegate/identity';
 import { SUPPORTED_ALGORITHMS } from '@rolegate/verify';
 import { z } from 'zod';
 import { serviceSchema } from './service-schema.ts';
@@ -84,14 +85,7 @@ const stsSchema = brokerStsSchema
   .extend({
     /** Proofs remembered as used; when full, new proofs are refused (503), never forgotten early. */
     replayMaxEntries: z.number().int().min(1_000).default(GATEWAY_DEFAULTS.replayMaxEntries),
-    principals: z
-      .object({
-        allowRoot: z.boolean().default(false),
-        allowFederatedUsers: z.boolean().default(false),
-        allowServiceLinkedRoles: z.boolean().default(false),
-      })
-      .strict()
-      .prefault({}),
+    principals: principalsSchema,
   })
   .strict()
   .superRefine((sts, ctx) => {

@@ -5,6 +5,8 @@
 // meaning, so a client sees one vocabulary whether a service sits behind the gateway or uses the
 // middleware. Programmer misuse (bad options) is a TypeError instead: no request can cause it.
 
+import { VERIFY_ERRORS } from '@rolegate/verify';
+
 /** `error` member of a refusal body: RFC 6750 values, then HTTP-level ones for the rest. */
 export type GatewayWireError =
   | 'invalid_request'
@@ -36,12 +38,12 @@ const spec = (
   wire === undefined ? { status, description } : { status, wire, description };
 
 export const GATEWAY_ERRORS = {
+  // @rolegate/verify's codes, with the same status, error and description: one vocabulary whether
+  // a service sits behind the gateway or uses the middleware. `token.missing` is reworded below,
+  // since the gateway takes more than bearer tokens.
+  ...VERIFY_ERRORS,
+
   // The HTTP request itself, refused before any credential or policy is looked at.
-  'request.bad_path': spec(400, 'invalid_request', 'the request path is not acceptable'),
-  'request.encoded_slash': spec(400, 'invalid_request', 'the request path has an encoded slash'),
-  'request.backslash': spec(400, 'invalid_request', 'the request path has a backslash'),
-  'request.nul': spec(400, 'invalid_request', 'the request path has a NUL character'),
-  'request.bad_escape': spec(400, 'invalid_request', 'the request path has an invalid escape'),
   'request.duplicate_header': spec(
     400,
     'invalid_request',
@@ -70,17 +72,6 @@ export const GATEWAY_ERRORS = {
 
   // The caller's credential: 401, with an RFC 6750 challenge.
   'token.missing': spec(401, undefined, 'a credential is required'),
-  'token.malformed': spec(401, 'invalid_token', 'the token is not a compact JWS'),
-  'token.too_large': spec(401, 'invalid_token', 'the token is too large'),
-  'token.bad_header': spec(401, 'invalid_token', 'the token header is not acceptable'),
-  'token.algorithm_not_allowed': spec(401, 'invalid_token', 'the token algorithm is not allowed'),
-  'token.unknown_key': spec(401, 'invalid_token', 'the token was signed by an unknown key'),
-  'token.bad_signature': spec(401, 'invalid_token', 'the token signature is invalid'),
-  'token.expired': spec(401, 'invalid_token', 'the token has expired'),
-  'token.not_yet_valid': spec(401, 'invalid_token', 'the token is not valid yet'),
-  'token.issuer_mismatch': spec(401, 'invalid_token', 'the token was issued by another issuer'),
-  'token.audience_mismatch': spec(401, 'invalid_token', 'the token is meant for another audience'),
-  'token.bad_claims': spec(401, 'invalid_token', 'the token claims are malformed'),
   'credential.unsupported_scheme': spec(
     401,
     'invalid_request',
@@ -93,7 +84,6 @@ export const GATEWAY_ERRORS = {
   'certificate.invalid': spec(401, undefined, 'the TLS client certificate is not acceptable'),
 
   // Services the gateway depends on to check a credential.
-  'jwks.unavailable': spec(503, 'temporarily_unavailable', 'the signing keys cannot be fetched'),
   'sts.unavailable': spec(503, 'temporarily_unavailable', 'STS cannot confirm the proof now'),
   'certificate.unavailable': spec(
     503,
@@ -102,7 +92,6 @@ export const GATEWAY_ERRORS = {
   ),
 
   // The policy decision.
-  'request.denied': spec(403, 'access_denied', 'the policy does not allow this request'),
 
   // The upstream service.
   'upstream.unavailable': spec(502, 'bad_gateway', 'the upstream service is unavailable'),

@@ -2,29 +2,14 @@
 // translations from the errors of the packages the gateway builds on. `message` is the precise
 // reason, for the log only; an answer carries only the code's fixed description.
 
-import type { BrokerError, BrokerErrorCode } from '@rolegate/broker';
+import { RolegateError, type RolegateErrorOptions } from '@rolegate/core';
+import type { IdentityError, IdentityErrorCode } from '@rolegate/identity';
 import type { VerifyError } from '@rolegate/verify';
-import { GATEWAY_ERRORS, type GatewayErrorCode, type GatewayErrorSpec } from './codes.ts';
+import { GATEWAY_ERRORS, type GatewayErrorCode } from './codes.ts';
 
-export class GatewayError extends Error {
-  readonly code: GatewayErrorCode;
-  readonly status: GatewayErrorSpec['status'];
-  /** Seconds a client should wait before retrying (503). */
-  readonly retryAfterSeconds: number | undefined;
-
-  constructor(
-    code: GatewayErrorCode,
-    message?: string,
-    options: { cause?: unknown; retryAfterSeconds?: number | undefined } = {},
-  ) {
-    super(
-      message ?? GATEWAY_ERRORS[code].description,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.name = 'GatewayError';
-    this.code = code;
-    this.status = GATEWAY_ERRORS[code].status;
-    this.retryAfterSeconds = options.retryAfterSeconds;
+export class GatewayError extends RolegateError<GatewayErrorCode> {
+  constructor(code: GatewayErrorCode, message?: string, options?: RolegateErrorOptions) {
+    super(GATEWAY_ERRORS, code, message, options);
   }
 }
 
@@ -42,7 +27,7 @@ export function fromVerifyError(error: VerifyError): GatewayError {
 
 // The broker's finer codes fold into a few gateway ones: the client needs to know whether to make
 // a new proof (401), or retry later (503); the broker code stays in the log through `cause`.
-function stsCodeFor(code: BrokerErrorCode): GatewayErrorCode {
+function stsCodeFor(code: IdentityErrorCode): GatewayErrorCode {
   if (code === 'proof.replayed') return 'sts.proof_replayed';
   if (code.startsWith('proof.')) return 'sts.proof_invalid';
   if (code.startsWith('identity.')) return 'sts.principal_not_allowed';
@@ -58,7 +43,7 @@ function stsCodeFor(code: BrokerErrorCode): GatewayErrorCode {
   }
 }
 
-export function fromBrokerError(error: BrokerError): GatewayError {
+export function fromIdentityError(error: IdentityError): GatewayError {
   const code = stsCodeFor(error.code);
   return new GatewayError(code, `${error.code}: ${error.message}`, {
     cause: error,
@@ -70,7 +55,7 @@ export function fromBrokerError(error: BrokerError): GatewayError {
  * A refused TLS client certificate: 401, or 503 when the gateway's own CRL is out of date (not the
  * caller's fault). The broker's precise code leads the message, for the log.
  */
-export function fromCertificateError(error: BrokerError): GatewayError {
+export function fromCertificateError(error: IdentityError): GatewayError {
   const unavailable = error.spec.status >= 500;
   return new GatewayError(
     unavailable ? 'certificate.unavailable' : 'certificate.invalid',

@@ -7,8 +7,8 @@
 
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { STS_PROOF_PREFIX } from '@rolegate/broker';
-import type { Principal } from '@rolegate/verify';
+import type { Principal } from '@rolegate/core';
+import { STS_PROOF_PREFIX } from '@rolegate/core';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { CertificateKind } from './x509-kind.ts';
 

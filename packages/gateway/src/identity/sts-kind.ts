@@ -6,16 +6,16 @@
 // broker fails at STS. A proof works once: each request needs a new one.
 
 import { readFileSync } from 'node:fs';
+import type { Principal } from '@rolegate/core';
 import {
   buildStsAllowList,
-  isBrokerError,
+  isIdentityError,
   type ReplayCache,
   StsCaller,
   StsLogin,
-} from '@rolegate/broker';
-import type { Principal } from '@rolegate/verify';
+} from '@rolegate/identity';
 import type { GatewayConfig } from '../config/schema.ts';
-import { fromBrokerError } from '../errors/gateway-error.ts';
+import { fromIdentityError } from '../errors/gateway-error.ts';
 import type { CredentialAudience, CredentialKind } from './credential.ts';
 import { principalFromSts } from './sts-principal.ts';
 
@@ -71,7 +71,7 @@ export function createStsKind(sts: StsConfig, replay: ReplayCache, now = Date.no
         const result = await loginFor(service.loginAudience).authenticate(proof);
         return principalFromSts(result, service.loginAudience);
       } catch (error) {
-        if (isBrokerError(error)) throw fromBrokerError(error);
+        if (isIdentityError(error)) throw fromIdentityError(error);
         throw error;
       }
     },

@@ -7,14 +7,14 @@
 // (what depends on the clock besides the certificate, such as a CRL's nextUpdate, is re-checked).
 
 import type { TLSSocket } from 'node:tls';
+import type { Principal } from '@rolegate/core';
 import {
   CertificateAuthenticator,
   type CertificatePrincipal,
   type CertificateTrustConfig,
-  isBrokerError,
+  isIdentityError,
   peerCertificateChain,
-} from '@rolegate/broker';
-import type { Principal } from '@rolegate/verify';
+} from '@rolegate/identity';
 import type { Logger } from 'pino';
 import { fromCertificateError } from '../errors/gateway-error.ts';
 import type { CredentialAudience } from './credential.ts';
@@ -58,7 +58,7 @@ export function createCertificateKind(
       const { principal } = authenticator.authenticate(chain);
       return { generation, validatedAtMs: now(), principal, byAudience: new Map() };
     } catch (error) {
-      if (isBrokerError(error)) throw fromCertificateError(error);
+      if (isIdentityError(error)) throw fromCertificateError(error);
       throw error;
     }
   };

@@ -5,7 +5,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { Principal } from '@rolegate/verify';
+import type { Principal } from '@rolegate/core';
 import type { Admission } from '../http/admit.ts';
 import { identityHeader, identityTagsHeader } from './identity-headers.ts';
 import { REQUEST_ID_HEADER } from './response-headers.ts';

@@ -5,7 +5,7 @@
 // `\=`, and every byte outside printable ASCII → `\xHH` (of its UTF-8 encoding), so no control
 // character, CR or LF can reach the header.
 
-import type { Principal } from '@rolegate/verify';
+import type { Principal } from '@rolegate/core';
 
 const PLAIN = /^[\x20-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 

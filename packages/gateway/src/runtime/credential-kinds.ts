@@ -5,7 +5,7 @@
 // connection when a request carries no Authorization header. It is built anew by every runtime, as
 // a reload must re-read the trust files even when the config names the same ones.
 
-import type { ReplayCache } from '@rolegate/broker';
+import type { ReplayCache } from '@rolegate/identity';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { CredentialKind } from '../identity/credential.ts';

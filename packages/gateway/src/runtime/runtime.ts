@@ -3,9 +3,9 @@
 // keeps the runtime it started with, so a reload never changes the rules under a request in
 // flight; a new runtime is only built when every policy compiles and every file reads.
 
-import type { ReplayCache } from '@rolegate/broker';
+import { ConfigError } from '@rolegate/core';
+import type { ReplayCache } from '@rolegate/identity';
 import type { Logger } from 'pino';
-import { GatewayConfigError } from '../config/load-config.ts';
 import { loadPolicies } from '../config/load-policies.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Challenge } from '../http/refusal.ts';
@@ -32,7 +32,7 @@ export interface RuntimeDeps {
   readonly logger: Logger;
 }
 
-/** Builds a runtime; throws GatewayConfigError (nothing is changed) when something cannot load. */
+/** Builds a runtime; throws ConfigError (nothing is changed) when something cannot load. */
 export function buildRuntime(
   config: GatewayConfig,
   previous: Runtime | undefined,
@@ -40,7 +40,7 @@ export function buildRuntime(
 ): Runtime {
   const stray = config.sts === undefined ? [] : strayStsOverrides(config.sts);
   if (stray.length > 0) {
-    throw new GatewayConfigError(
+    throw new ConfigError(
       deps.source,
       stray.map((h) => `sts.endpointOverrides.${h}: not an allowed STS host`),
     );
@@ -51,7 +51,7 @@ export function buildRuntime(
     kinds = buildCredentialKinds(config, previous?.kinds, deps.replay, deps.logger);
   } catch (error) {
     // A bad JWKS file, an unreadable CA bundle: the operator's to fix, named like any option.
-    throw new GatewayConfigError(deps.source, [`credentials: ${(error as Error).message}`]);
+    throw new ConfigError(deps.source, [`credentials: ${(error as Error).message}`]);
   }
   const upstreams = new Map<string, Upstream>();
   const created: Upstream[] = [];
@@ -91,8 +91,8 @@ export function buildRuntime(
     for (const upstream of created) void upstream.close();
     if (kinds.sts !== undefined && kinds.sts !== previous?.kinds.sts) void kinds.sts.kind.close();
     kinds.x509?.close();
-    if (error instanceof GatewayConfigError) throw error;
-    throw new GatewayConfigError(deps.source, [`services: ${(error as Error).message}`]);
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(deps.source, [`services: ${(error as Error).message}`]);
   }
 }
 

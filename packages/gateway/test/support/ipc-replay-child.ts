@@ -1,6 +1,6 @@
 // A stand-in gateway worker for cluster-ipc.test.ts: it asks its parent (playing the primary)
 // through IpcReplayCache and reports each outcome back, so the test sees what a worker would.
-import { ReplayCacheFullError } from '@rolegate/broker';
+import { ReplayCacheFullError } from '@rolegate/identity';
 import { IpcReplayCache } from '../../src/cluster/ipc-replay-cache.ts';
 
 const cache = new IpcReplayCache({ timeoutMs: 300 });

@@ -2,10 +2,10 @@
 // prepared statement tests. Deny statements are checked first so an explicit deny short-circuits;
 // statement order in the document never changes the decision.
 
+import { parseJsonStrict } from '@rolegate/core';
 import { JsonSyntaxError, PolicyValidationError } from '../errors.ts';
 import { compileDocument } from '../grammar/document.ts';
 import { Issues } from '../grammar/issues.ts';
-import { parseJsonStrict } from '../json/parse.ts';
 import type { Decision, Explanation, JsonValue, PolicyRequest, StatementTrace } from '../types.ts';
 import { RequestEnv } from './env.ts';
 import { MemoTable } from './memo.ts';

@@ -10,9 +10,9 @@
 // policy was an Allow with `ForAnyValue:StringEqualsIfExists` was observed to be refused a request
 // without the key. ForAllValues is true on an absent key either way.
 
+import { childPath, indexPath } from '@rolegate/core';
 import type { KeyRef, RequestEnv } from '../compile/env.ts';
 import { type Issues, isObject } from '../grammar/issues.ts';
-import { childPath, indexPath } from '../json/path.ts';
 import type { ContextScalar, JsonValue } from '../types.ts';
 import { compileNull } from './null.ts';
 import type { OperatorContext, ValueSpec, ValueTest } from './operator.ts';

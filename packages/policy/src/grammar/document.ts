@@ -2,11 +2,11 @@
 // statement's elements. Every problem is recorded with its JSON path; nothing is compiled into a
 // usable policy unless the whole document is clean.
 
+import { childPath, indexPath } from '@rolegate/core';
 import { type KeyRef, recordingKeyRef } from '../compile/env.ts';
 import type { ElementTest } from '../compile/statement.ts';
 import { CompiledStatement } from '../compile/statement.ts';
 import { compileConditions } from '../condition/compile.ts';
-import { childPath, indexPath } from '../json/path.ts';
 import type { JsonValue, PolicyElement } from '../types.ts';
 import { compileActions } from './action.ts';
 import { type Issues, isObject, readStrings } from './issues.ts';

@@ -1,8 +1,8 @@
 // Collects load-time issues so that one run reports every problem in a policy, each with its
 // JSON path, instead of stopping at the first.
 
+import { indexPath } from '@rolegate/core';
 import type { PolicyIssue, PolicyRule } from '../errors.ts';
-import { indexPath } from '../json/path.ts';
 import type { JsonValue } from '../types.ts';
 
 export class Issues {

@@ -8,8 +8,8 @@
 // account exempts only the account entity itself, not its principals. It is accepted in Deny
 // statements only (see grammar/document.ts), as AWS supports it.
 
+import { childPath } from '@rolegate/core';
 import type { RequestEnv } from '../compile/env.ts';
-import { childPath } from '../json/path.ts';
 import { isAccountId } from '../match/arn.ts';
 import { classifyArn, type PrincipalView } from '../match/principal-view.ts';
 import type { JsonValue } from '../types.ts';

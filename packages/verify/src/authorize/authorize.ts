@@ -3,6 +3,7 @@
 // 400-coded VerifyError); the policies are evaluated as Lattice tiers (service network, then
 // service): each must Allow, and an explicit Deny anywhere wins.
 
+import type { Principal } from '@rolegate/core';
 import {
   type CompiledPolicy,
   type Decision,
@@ -11,7 +12,6 @@ import {
   type PolicyRequest,
   type TiersExplanation,
 } from '@rolegate/policy';
-import type { Principal } from '../token/principal.ts';
 import {
   buildPolicyRequest,
   type ContextNeeds,

@@ -8,13 +8,13 @@
 // and most policies read none of them: only those the policies name are copied (ContextNeeds,
 // worked out once per authorizer from each compiled policy's `contextKeys`).
 
+import type { Principal } from '@rolegate/core';
 import type {
   CompiledPolicy,
   ContextValue,
   PolicyPrincipal,
   PolicyRequest,
 } from '@rolegate/policy';
-import type { Principal } from '../token/principal.ts';
 import type { SplitTarget } from './path.ts';
 import { type HttpRequestInfo, plainIp } from './request-info.ts';
 

@@ -8,6 +8,7 @@
 // credentials might change the outcome. A token that is present but bad is always 401: a bad
 // token is never downgraded to anonymous.
 
+import type { Principal } from '@rolegate/core';
 import {
   type AuthorizationResult,
   type AuthorizeOptions,
@@ -17,7 +18,6 @@ import {
 } from '../authorize/authorize.ts';
 import type { HttpRequestInfo } from '../authorize/request-info.ts';
 import { VerifyError } from '../errors.ts';
-import type { Principal } from '../token/principal.ts';
 import type { Verifier } from '../verifier.ts';
 import { bearerToken, isQuotable, type Refusal, refusalFor } from './challenge.ts';
 

@@ -4,7 +4,7 @@
 // one spelling, and nothing unsigned can ride along in a part.
 
 import { TextDecoder } from 'node:util';
-import { JsonSyntaxError, type JsonValue, parseJsonStrict } from '@rolegate/policy';
+import { JsonSyntaxError, type JsonValue, parseJsonStrict } from '@rolegate/core';
 import { VerifyError } from '../errors.ts';
 
 export interface CompactParts {

@@ -2,7 +2,7 @@
 // freshness the server asked for (RFC 9111 `Cache-Control: max-age` less `Age`). Any failure is a
 // plain Error with the reason; the key source decides what a failure means for verification.
 
-import { parseJsonStrict } from '@rolegate/policy';
+import { parseJsonStrict } from '@rolegate/core';
 import { type KeySet, keySetFromJwks } from './key-set.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;

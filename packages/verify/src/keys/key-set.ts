@@ -4,7 +4,7 @@
 // out with a reason rather than failing the whole set: one odd key must not take down the rest.
 
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { JsonValue } from '@rolegate/policy';
+import type { JsonValue } from '@rolegate/core';
 import {
   type Algorithm,
   isSupportedAlgorithm,

@@ -4,7 +4,7 @@
 // whenever the key set changes, so a withdrawn key stops working at the next JWKS fetch.
 // Bounded: when full, the oldest entry goes (insertion order; Map keeps it for free).
 
-import type { Principal } from './principal.ts';
+import type { Principal } from '@rolegate/core';
 
 export class TokenCache {
   private readonly entries = new Map<string, Principal>();

@@ -14,14 +14,14 @@ import {
   type JwtSvidIssuer,
   writeSpiffeBundle,
 } from '@rolegate/testkit';
+import { MemoryReplayCache } from '../../../../identity/src/replay/replay-cache.ts';
+import type { JwtSvidLogin } from '../../../../identity/src/x509/jwt-svid-login.ts';
+import type { TrustStore } from '../../../../identity/src/x509/trust-store.ts';
+import type { X509Login } from '../../../../identity/src/x509/x509-login.ts';
 import { parseBrokerConfig } from '../../../src/config/load-config.ts';
 import type { BrokerConfig, BrokerConfigInput } from '../../../src/config/schema.ts';
 import { createLogger } from '../../../src/http/logger.ts';
-import { MemoryReplayCache } from '../../../src/replay/replay-cache.ts';
-import type { JwtSvidLogin } from '../../../src/x509/jwt-svid-login.ts';
-import { openTrustStore, x509Logins } from '../../../src/x509/setup.ts';
-import type { TrustStore } from '../../../src/x509/trust-store.ts';
-import type { X509Login } from '../../../src/x509/x509-login.ts';
+import { openTrustStore, x509Logins } from '../../../src/x509-logins.ts';
 
 export const LOGIN_AUDIENCE = 'https://broker.test';
 export const SPIFFE_ROLE = 'arn:aws:iam::111122223333:role/spiffe-workload';

@@ -1,0 +1,48 @@
+// @rolegate/identity — who is calling, from a credential. Everything a login checks, shared by the
+// broker (which then issues a token) and the gateway (which authorizes the request directly):
+// presigned STS proofs (rules, the rebuilt request, STS's answer read strictly), principal
+// normalisation, X.509 and SPIFFE path validation and the principal a certificate becomes, the
+// replay cache, their config schemas and their error codes.
+
+export type { ConfigSchema, ParseConfigOptions } from './config/load-config.ts';
+export { loadConfigFile, parseConfig, readConfigDocument } from './config/load-config.ts';
+export type {
+  CertificateTrustConfig,
+  PrincipalsConfig,
+  StsConfig,
+  X509Config,
+} from './config/schema.ts';
+export {
+  CERTIFICATE_TRUST_FILE_FIELDS,
+  certificateTrustFields,
+  checkCertificateTrust,
+  principalsSchema,
+  STS_FILE_FIELDS,
+  stsSchema,
+  x509Schema,
+} from './config/schema.ts';
+export type { IdentityErrorCode, LoginErrorSpec, OAuthError } from './errors.ts';
+export { IDENTITY_ERRORS, IdentityError, isIdentityError, spec } from './errors.ts';
+export type { AwsPrincipal, PrincipalRules } from './principal/principal.ts';
+export {
+  MemoryReplayCache,
+  type ReplayCache,
+  ReplayCacheFullError,
+} from './replay/replay-cache.ts';
+export { replayOp } from './replay/replay-op.ts';
+export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
+export { PARTITIONS, type Partition } from './sts/partitions.ts';
+export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';
+export { StsLogin, type StsLoginOptions, type StsLoginResult } from './sts/sts-login.ts';
+export { validateStsProof } from './sts/validate-proof.ts';
+export { CertificateAuthenticator, openStore } from './x509/certificate-authenticator.ts';
+export type { CertificateIdentity } from './x509/certificate-identity.ts';
+export type { CertificateMethod, CertificatePrincipal } from './x509/certificate-principal.ts';
+export { JWT_SVID_ALGORITHMS, type JwtSvidAlgorithm, JwtSvidLogin } from './x509/jwt-svid-login.ts';
+export { describeName } from './x509/names.ts';
+export { Profiles } from './x509/profiles.ts';
+export { parseSpiffeId, type SpiffeId } from './x509/spiffe-id.ts';
+export { tagValueProblem } from './x509/tags.ts';
+export { peerCertificateChain } from './x509/tls-peer-chain.ts';
+export type { TrustStore } from './x509/trust-store.ts';
+export { X509Login } from './x509/x509-login.ts';

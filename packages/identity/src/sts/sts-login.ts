@@ -1,0 +1,69 @@
+// The whole STS login: validate the proof offline, refuse replays, let STS confirm it, read the
+// answer strictly, cross-check the identity, and only then mark the proof as used.
+import { createHash } from 'node:crypto';
+import { IdentityError } from '../errors.ts';
+import {
+  type AwsPrincipal,
+  type PrincipalRules,
+  principalFromAnswer,
+} from '../principal/principal.ts';
+import type { ReplayCache } from '../replay/replay-cache.ts';
+import { replayOp } from '../replay/replay-op.ts';
+import type { StsHost } from './endpoints.ts';
+import { buildOutboundRequest } from './outbound-request.ts';
+import { MAX_PROOF_AGE_SECONDS } from './proof-rules.ts';
+import { readStsAnswer } from './sts-answer.ts';
+import type { StsCaller } from './sts-caller.ts';
+import { type ValidatedProof, validateStsProof } from './validate-proof.ts';
+
+export interface StsLoginOptions {
+  readonly allowList: ReadonlyMap<string, StsHost>;
+  readonly caller: StsCaller;
+  readonly replay: ReplayCache;
+  readonly loginAudience: string;
+  readonly principalRules: PrincipalRules;
+  readonly maxFutureSkewSeconds: number;
+  readonly now?: () => number;
+}
+
+export interface StsLoginResult {
+  readonly principal: AwsPrincipal;
+  readonly proof: ValidatedProof;
+  readonly stsRequestId: string;
+}
+
+export class StsLogin {
+  readonly #options: StsLoginOptions;
+  readonly #now: () => number;
+
+  constructor(options: StsLoginOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async authenticate(subjectToken: string): Promise<StsLoginResult> {
+    const options = this.#options;
+    const proof = validateStsProof(subjectToken, {
+      allowList: options.allowList,
+      nowSeconds: Math.floor(this.#now() / 1000),
+      maxFutureSkewSeconds: options.maxFutureSkewSeconds,
+    });
+    // The signature is an HMAC over the whole canonical request, so it names this proof uniquely
+    // across partitions, accounts and keys.
+    const replayKey = `sts:${createHash('sha256').update(proof.signature).digest('base64url')}`;
+    if (await replayOp(this.#options.replay, (cache) => cache.seen(replayKey)))
+      throw new IdentityError('proof.replayed');
+
+    const answer = readStsAnswer(
+      await options.caller.call(buildOutboundRequest(proof, options.loginAudience)),
+    );
+    const principal = principalFromAnswer(answer, proof.endpoint, options.principalRules);
+
+    const holdUntilMs =
+      (proof.signedAt + MAX_PROOF_AGE_SECONDS + options.maxFutureSkewSeconds) * 1000;
+    if (!(await replayOp(this.#options.replay, (cache) => cache.claim(replayKey, holdUntilMs)))) {
+      throw new IdentityError('proof.replayed', 'lost a race for the same proof');
+    }
+    return { principal, proof, stsRequestId: answer.requestId };
+  }
+}
