@@ -20,6 +20,11 @@ describe('Host header', () => {
     ['255.255.255.255', '255.255.255.255', '255.255.255.255'],
     ['[::1]', '[::1]', '[::1]'],
     ['[2001:DB8::1]:443', '[2001:db8::1]', '[2001:db8::1]:443'],
+    // One spelling per IPv6 address (RFC 5952), as URL parsers write it.
+    ['[0:0::1]', '[::1]', '[::1]'],
+    ['[0:0:0:0:0:0:0:1]:8080', '[::1]', '[::1]:8080'],
+    ['[::0001]', '[::1]', '[::1]'],
+    ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::ffff:7f00:1]'],
     ['xn--bcher-kva.example', 'xn--bcher-kva.example', 'xn--bcher-kva.example'],
     ['1a.example', '1a.example', '1a.example'],
     ['example.1a', 'example.1a', 'example.1a'],

@@ -16,6 +16,7 @@ import {
   type DifferentialBackend,
   hasPython,
   type Reading,
+  startExpressBackend,
   startFastifyBackend,
   startUrlBackend,
   startWsgiBackend,
@@ -44,6 +45,13 @@ const billingPolicy = {
       Resource: `${BILLING_ARN}/billing/admin*`,
     },
     {
+      Sid: 'NoDeleteVerb',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'vpc-lattice-svcs:Invoke',
+      Resource: `${BILLING_ARN}/billing/users:delete*`,
+    },
+    {
       Sid: 'NoAdminTenant',
       Effect: 'Deny',
       Principal: '*',
@@ -64,15 +72,22 @@ const billingPolicy = {
 const compiled = compilePolicy(JSON.stringify(billingPolicy), { name: 'billing' });
 
 /** The host each service is routed by. */
-const HOSTS = { billing: 'api.internal', public: 'public.internal', admin: 'admin.internal' };
+const HOSTS = {
+  billing: 'api.internal',
+  public: 'public.internal',
+  admin: 'admin.internal',
+  'mixed-public': 'mixed.internal',
+  'mixed-billing': 'mixed.internal',
+};
 
-function servicesFor(upstream: string) {
+function servicesFor(upstream: string, caseInsensitivePaths: boolean) {
   return [
     {
       name: 'billing',
       listener: { hosts: [HOSTS.billing], pathPrefix: '/billing' },
       upstreams: [upstream],
       policy: billingPolicy,
+      upstream: { caseInsensitivePaths },
     },
     {
       name: 'public',
@@ -81,6 +96,18 @@ function servicesFor(upstream: string) {
       authType: 'NONE' as const,
     },
     { name: 'admin', listener: { hosts: [HOSTS.admin] }, upstreams: [upstream] },
+    // One host, a pass-through service at / and a locked one at /billing, on one upstream.
+    {
+      name: 'mixed-public',
+      listener: { hosts: ['mixed.internal'] },
+      upstreams: [upstream],
+      authType: 'NONE' as const,
+    },
+    {
+      name: 'mixed-billing',
+      listener: { hosts: ['mixed.internal'], pathPrefix: '/billing' },
+      upstreams: [upstream],
+    },
   ];
 }
 
@@ -94,6 +121,8 @@ interface Case {
   /** Expected status, and the refusal code for a 4xx. */
   readonly status: number;
   readonly code?: string;
+  /** Where a case-insensitive backend (Express) makes the answer differ: status and code. */
+  readonly caseInsensitive?: readonly [number, string];
 }
 
 const proof = `rgsts1.${Buffer.from('https://sts.amazonaws.com/?Action=GetCallerIdentity').toString('base64url')}`;
@@ -127,6 +156,7 @@ const CASES: readonly Case[] = [
     target: '/billing/%41dmin',
     host: 'api.internal',
     status: 200,
+    caseInsensitive: [401, 'token.missing'],
   },
   {
     name: 'an encoded dot-dot',
@@ -156,14 +186,15 @@ const CASES: readonly Case[] = [
     name: 'a path parameter',
     target: '/billing/admin;x=1',
     host: 'api.internal',
-    status: 401,
-    code: 'token.missing',
+    status: 400,
+    code: 'request.bad_path',
   },
   {
     name: 'upper case is another path',
     target: '/billing/ADMIN',
     host: 'api.internal',
     status: 200,
+    caseInsensitive: [401, 'token.missing'],
   },
   { name: 'an encoded tilde', target: '/billing/%7euser', host: 'api.internal', status: 200 },
   {
@@ -445,6 +476,96 @@ const CASES: readonly Case[] = [
     ],
     status: 200,
   },
+  // Second readings found by the attacker review: path parameters, fragments, letter case,
+  // bracketed and folded query keys, encoded delimiters, method overrides.
+  {
+    name: 'a path parameter before the admin segment',
+    target: '/billing;x/admin',
+    host: 'mixed.internal',
+    status: 400,
+    code: 'request.bad_path',
+  },
+  {
+    name: 'a path parameter inside the admin segment',
+    target: '/billing/admin;x/secret',
+    host: 'api.internal',
+    status: 400,
+    code: 'request.bad_path',
+  },
+  {
+    name: 'a ..; segment',
+    target: '/billing/..;/admin',
+    host: 'api.internal',
+    status: 400,
+    code: 'request.bad_path',
+  },
+  { name: 'an encoded ; stays data', target: '/billing/a%3Bb', host: 'api.internal', status: 200 },
+  {
+    name: 'a # after the query',
+    target: '/billing/x?role=admin#x',
+    host: 'api.internal',
+    status: 400,
+    code: 'request.bad_query',
+  },
+  {
+    name: 'upper case routing to another service',
+    target: '/BILLING/admin',
+    host: 'mixed.internal',
+    status: 400,
+    code: 'request.bad_path',
+  },
+  {
+    name: 'upper case within one service',
+    target: '/billing/Invoices',
+    host: 'api.internal',
+    status: 200,
+  },
+  {
+    name: 'a bracketed query key',
+    target: '/billing/x?role[]=admin',
+    host: 'api.internal',
+    status: 400,
+    code: 'request.bad_query',
+  },
+  {
+    name: 'an encoded bracketed query key',
+    target: '/billing/x?role%5B0%5D=admin',
+    host: 'api.internal',
+    status: 400,
+    code: 'request.bad_query',
+  },
+  {
+    name: 'a plain and a bracketed query key',
+    target: '/billing/x?role=user&role[]=admin',
+    host: 'api.internal',
+    status: 400,
+    code: 'request.bad_query',
+  },
+  {
+    name: 'an encoded colon is a colon',
+    target: '/billing/users%3Adelete',
+    host: 'api.internal',
+    status: 401,
+    code: 'token.missing',
+  },
+  {
+    name: 'a colon verb',
+    target: '/billing/users:delete',
+    host: 'api.internal',
+    status: 401,
+    code: 'token.missing',
+  },
+  {
+    name: 'a method override header',
+    target: '/billing/x',
+    host: 'api.internal',
+    headers: [
+      ['X-HTTP-Method-Override', 'DELETE'],
+      ['X-Method-Override', 'DELETE'],
+      ['X-HTTP-Method', 'DELETE'],
+    ],
+    status: 200,
+  },
   // Credentials never leave the gateway.
   {
     name: 'an STS proof to a NONE service',
@@ -558,14 +679,25 @@ function policyAllows(reading: Reading): boolean {
 
 function checkReading(c: Case, reading: Reading, logged: Record<string, unknown>): void {
   const service = logged.service as keyof typeof HOSTS;
-  assert.equal(decodeURIComponent(String(logged.path)), reading.path, 'path: decided = acted on');
+  const decided = decodeURIComponent(String(logged.path));
+  if (reading.caseInsensitive === true) {
+    assert.equal(decided.toLowerCase(), reading.path.toLowerCase(), 'path: decided = acted on');
+  } else {
+    assert.equal(decided, reading.path, 'path: decided = acted on');
+  }
   assert.equal(reading.host, HOSTS[service], 'host: routed = read');
   const identity = reading.headers['x-rolegate-identity'];
-  if (service === 'public') assert.equal(identity, undefined, 'no identity to a NONE service');
-  else assert.deepEqual(identity, ['Type=Anonymous'], 'the gateway identity, alone');
+  if (service === 'public' || service === 'mixed-public') {
+    assert.equal(identity, undefined, 'no identity to a NONE service');
+  } else assert.deepEqual(identity, ['Type=Anonymous'], 'the gateway identity, alone');
   assert.equal(reading.headers['x-rolegate-identity-tags'], undefined);
   assert.equal(reading.headers['x-original-url'], undefined, 'a second path reached the backend');
   assert.equal(reading.headers['x-rewrite-url'], undefined, 'a second path reached the backend');
+  assert.equal(
+    reading.headers['x-http-method-override'],
+    undefined,
+    'a second method reached the backend',
+  );
   assert.deepEqual(
     reading.headers['x-forwarded-for'],
     ['127.0.0.1'],
@@ -584,6 +716,7 @@ function checkReading(c: Case, reading: Reading, logged: Record<string, unknown>
 
 const backends: [string, () => Promise<DifferentialBackend>][] = [
   ['fastify', startFastifyBackend],
+  ['express', startExpressBackend],
   ['url', startUrlBackend],
   ['wsgi', startWsgiBackend],
 ];
@@ -605,7 +738,8 @@ for (const [backendName, start] of backends) {
         backend = await start();
         gw = await startGateway({
           underscoresInHeaders: underscores,
-          services: servicesFor(backend.url),
+          // Express matches paths in any letter case: the policy must decide in lower case.
+          services: servicesFor(backend.url, backendName === 'express'),
         });
       });
       after(async () => {
@@ -616,11 +750,15 @@ for (const [backendName, start] of backends) {
       for (const c of cases) {
         it(c.name, async () => {
           const reply = await rawExchange(gw.url, requestBytes(c));
-          assert.equal(reply.status, c.status, reply.text);
+          const [status, code] =
+            backendName === 'express' && c.caseInsensitive !== undefined
+              ? c.caseInsensitive
+              : [c.status, c.code];
+          assert.equal(reply.status, status, reply.text);
           const text = bodyOf(reply.head, reply.body);
           const body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-          if (c.status !== 200) {
-            assert.equal(body.rolegate_code, c.code, reply.body);
+          if (status !== 200) {
+            assert.equal(body.rolegate_code, code, reply.body);
             assert.equal(body.backend, undefined, 'the backend acted on a refused request');
             return;
           }

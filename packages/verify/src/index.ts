@@ -17,7 +17,12 @@ export type {
 } from './authorize/authorize.ts';
 export { authorize, createAuthorizer } from './authorize/authorize.ts';
 export { type ContextNeeds, INVOKE_ACTION } from './authorize/context.ts';
-export { canonicalPath, type SplitTarget, splitTarget } from './authorize/path.ts';
+export {
+  type CanonicalPathOptions,
+  canonicalPath,
+  type SplitTarget,
+  splitTarget,
+} from './authorize/path.ts';
 export type { HttpRequestInfo } from './authorize/request-info.ts';
 export type { VerifyErrorCode, VerifyErrorSpec, WireError } from './errors.ts';
 export { isVerifyError, VERIFY_ERRORS, VerifyError } from './errors.ts';

@@ -38,13 +38,16 @@ describe('request path', () => {
     ['/%2D%2E%5F%7E%30%39', '/-._~09'],
     // Hex case is not significant (§2.1): one spelling, upper case.
     ['/caf%c3%a9', '/caf%C3%A9'],
-    ['/a%3bb%3A', '/a%3Bb%3A'],
+    ['/a%3bb%3A', '/a%3Bb:'],
+    // Delimiters servers read as data are decoded; `;` stays encoded (it would start a parameter).
+    ['/users%3Adelete', '/users:delete'],
+    ['/a%21%24%26%27%28%29%2A%2B%2C%3D%40', "/a!$&'()*+,=@"],
     // A decoded dot is a dot: the segment is removed after decoding.
     ['/billing/x/%2E%2e/admin', '/billing/admin'],
     ['/a/%2e', '/a/'],
     // An encoded % stays encoded: `%2561` is the three characters `%61`, not `a`.
     ['/a/%2561dmin', '/a/%2561dmin'],
-    // Reserved characters keep their spelling: a server may read `;` and `%3B` differently.
+    // `;` and `%3B` keep their spelling: servlet containers read a raw `;` as a parameter.
     ['/a;b=c', '/a;b=c'],
     ['/a%3Bb', '/a%3Bb'],
     ["/a!$&'()*+,=:@", "/a!$&'()*+,=:@"],
@@ -58,6 +61,18 @@ describe('request path', () => {
       assert.equal(splitTarget(raw).path, path);
     });
   }
+
+  it('refuses a raw ; when asked to (servlet containers drop ;params), keeps %3B', () => {
+    for (const raw of ['/admin;x/secret', '/admin;/secret', '/billing/..;/admin', '/a;']) {
+      assert.throws(
+        () => splitTarget(raw, { semicolons: 'refuse' }),
+        (e: unknown) => e instanceof VerifyError && e.code === 'request.bad_path',
+        raw,
+      );
+    }
+    assert.equal(splitTarget('/a%3Bb', { semicolons: 'refuse' }).path, '/a%3Bb');
+    assert.equal(splitTarget('/a;b').path, '/a;b');
+  });
 
   it('keeps the query apart and out of the path', () => {
     assert.deepEqual(splitTarget('/a/../b?x=1&y=%2F'), { path: '/b', query: 'x=1&y=%2F' });

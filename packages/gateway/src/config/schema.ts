@@ -191,6 +191,12 @@ export const gatewayConfigSchema = z
      * names are still stripped in every spelling, and a policy-read header spelled with `_` is refused.
      */
     underscoresInHeaders: z.boolean().default(false),
+    /**
+     * Accept a raw `;` in request paths. Off: such a request is refused (400), because servlet
+     * containers (Jetty, Tomcat, Undertow) drop `;params` from every segment and Fastify 4 ends the
+     * path there, so `/admin;x/secret` is `/admin/secret` to them and another path to a policy.
+     */
+    semicolonsInPaths: z.boolean().default(false),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -23,6 +23,7 @@ export const SERVICE_DEFAULTS = Object.freeze({
   authType: 'AWS_IAM',
   forwardToken: false,
   preserveHost: true,
+  caseInsensitivePaths: false,
   connectTimeoutMs: 2_000,
   headersTimeoutMs: 30_000,
   idleTimeoutMs: 60_000,
@@ -66,6 +67,11 @@ const upstreamSchema = z
     caFile: z.string().min(1).optional(),
     /** Send the client's Host header upstream (as Lattice does); false sends the upstream's host. */
     preserveHost: z.boolean().default(SERVICE_DEFAULTS.preserveHost),
+    /**
+     * The upstream matches paths in any letter case (Express's default, ASP.NET, IIS): the policy
+     * then decides on the path in lower case, so `/ADMIN` meets a Deny on `/admin*`.
+     */
+    caseInsensitivePaths: z.boolean().default(SERVICE_DEFAULTS.caseInsensitivePaths),
   })
   .strict();
 

@@ -42,7 +42,7 @@ function decide(
     const socket = req.socket as Partial<TLSSocket>;
     decision = authorizer.authorize(principal, {
       method: request.method,
-      url: request.url,
+      url: service.caseInsensitivePaths ? lowerCaseUrl(request) : request.url,
       headers,
       sourceIp: req.socket.remoteAddress,
       secure: socket.encrypted === true,
@@ -60,6 +60,25 @@ function decide(
   return { service, request, caller, decision };
 }
 
+/** `/Billing/ADMIN?x=Y` → `/billing/admin?x=Y`: the path in ASCII lower case, the query as sent. */
+function lowerCaseUrl(request: CanonicalRequest): string {
+  const path = request.target.path.toLowerCase();
+  return request.target.query === '' ? path : `${path}?${request.target.query}`;
+}
+
+/**
+ * A path that routes to another service when lower-cased is refused: a case-insensitive upstream
+ * (Express's default) would serve `/BILLING/admin` as the `/billing` service's page while the
+ * gateway routed it — and decided on it — as the `/` service's.
+ */
+function checkCaseRouting(runtime: Runtime, request: CanonicalRequest, service: ServiceRuntime) {
+  const path = request.target.path;
+  if (!/[A-Z]/.test(path)) return;
+  if (runtime.routes.match(request.host?.name, path.toLowerCase()) !== service) {
+    throw new GatewayError('request.bad_path', 'routes to another service in another letter case');
+  }
+}
+
 /**
  * Decides `req`: the admission to forward, or a promise of it when a credential check must wait.
  * A refusal is a GatewayError, thrown or rejected.
@@ -74,6 +93,7 @@ export function admit(
   const service = runtime.routes.match(request.host?.name, request.target.path);
   if (service === undefined) throw new GatewayError('request.no_route');
   state.service = service.name;
+  checkCaseRouting(runtime, request, service);
   if (service.mode === 'pass-through') {
     service.metrics.decision('NotRequired');
     state.decision = 'NotRequired';

@@ -1,10 +1,11 @@
 // One reading of every request: the canonical request is computed once, before routing, and
 // routing, the policy, the access log and the upstream all use it — never the raw request again.
 // What cannot be read one way without doubt is refused here with 400 and a stable code:
-// - the path: canonicalised by @rolegate/verify (unreserved escapes decoded, hex upper-cased, dot
-//   segments removed; encoded `/`, backslashes, NUL and bad escapes refused), and forwarded in
-//   that form, so a backend that decodes `/billing/%61dmin` reads the `/billing/admin` the policy
-//   decided on;
+// - the path: canonicalised by @rolegate/verify (escapes of characters a path may hold raw
+//   decoded, hex upper-cased, slashes merged, dot segments removed; encoded `/`, backslashes, NUL,
+//   bad escapes and — unless `semicolonsInPaths` — raw `;` refused), and forwarded in that form,
+//   so a backend that decodes `/billing/%61dmin` reads the `/billing/admin` the policy decided on;
+// - the query: passed on as sent, but never with a `#` (no fragment in a request-target);
 // - the Host: strict `host[:port]` (host.ts);
 // - Authorization and Host appear once (Node keeps the first, other servers may read the last);
 // - header names: letters, digits and `-` only by default, as nginx's `underscores_in_headers off`
@@ -37,6 +38,8 @@ export interface CanonicalRequest {
 export interface ReadOptions {
   /** Accept `_` in header names (nginx's `underscores_in_headers on`). */
   readonly underscoresInHeaders: boolean;
+  /** Accept a raw `;` in the path (servlet containers read it as a path parameter). */
+  readonly semicolonsInPaths: boolean;
 }
 
 // Header names as nginx accepts them by default; with underscores allowed, `_` too.
@@ -54,13 +57,18 @@ function checkName(name: string, options: ReadOptions): void {
   );
 }
 
-function canonicalTarget(url: string | undefined): SplitTarget {
+function canonicalTarget(url: string | undefined, options: ReadOptions): SplitTarget {
+  let target: SplitTarget;
   try {
-    return splitTarget(url ?? '');
+    target = splitTarget(url ?? '', { semicolons: options.semicolonsInPaths ? 'keep' : 'refuse' });
   } catch (error) {
     if (isVerifyError(error)) throw fromVerifyError(error);
     throw error;
   }
+  // A request-target has no fragment (RFC 9112 §3.2); Node lets `#` through after the `?`, where
+  // `new URL` and Express end the query and others keep it as data.
+  if (target.query.includes('#')) throw new GatewayError('request.bad_query', 'a "#" in the query');
+  return target;
 }
 
 /** Reads `req` into its one canonical form; throws a 400 GatewayError for what has no single reading. */
@@ -91,7 +99,7 @@ export function readRequest(req: IncomingMessage, options: ReadOptions): Canonic
       authorizations > 1 ? 'more than one Authorization header' : 'more than one Host header',
     );
   }
-  const target = canonicalTarget(req.url);
+  const target = canonicalTarget(req.url, options);
   const host = hostValue === undefined ? undefined : parseHost(hostValue);
   const named = connectionTokens(connection);
   const headers: string[] = [];

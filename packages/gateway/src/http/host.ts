@@ -58,7 +58,8 @@ export function parseHost(value: string): CanonicalHost {
     const literal = host.slice(1, end);
     // Hex, colons and an embedded IPv4 only: no zone id (`%25eth0`), no IPvFuture.
     if (!/^[0-9a-f:.]+$/.test(literal) || !isIPv6(literal)) invalid('bad IPv6 literal');
-    name = `[${literal}]`;
+    // One spelling per address (RFC 5952, as URL parsers write it): `[0:0::1]` is `[::1]`.
+    name = new URL(`http://[${literal}]/`).hostname;
     rest = host.slice(end + 1);
     if (rest !== '' && !rest.startsWith(':')) invalid('text after the IPv6 literal');
   } else {

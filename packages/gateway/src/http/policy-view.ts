@@ -44,9 +44,22 @@ export function policyHeaders(
 }
 
 /**
- * Refuses a query-string key a policy reads that appears more than once (any case), and a `;` in a
- * query a policy reads: some servers (Rack before 3, old Python, Tomcat's path parameters) split
- * on it as on `&`, so `?x=1;role=admin` has a `role` to them and none to the policy.
+ * The name a query key has for PHP and `qs` (Express 4, many Node apps): what comes before `[`
+ * (`role[]`, `role[0]` are `role` as an array), with `.` and space as `_` (PHP), lower-cased (the
+ * policy's key names are).
+ */
+function foldedKey(name: string): string {
+  const bracket = name.indexOf('[');
+  const base = bracket < 0 ? name : name.slice(0, bracket);
+  return base.toLowerCase().replace(/[. ]/g, '_');
+}
+
+/**
+ * Refuses what would give a query key a policy reads more than one reading: the key sent twice
+ * (in any case), sent under a spelling PHP or `qs` read as that key (`role[]=admin`,
+ * `ro.le=admin` for a policy reading `ro_le`), or a `;` in the query — some servers (Rack before
+ * 3, old Python, Tomcat's path parameters) split on it as on `&`, so `?x=1;role=admin` has a
+ * `role` to them and none to the policy.
  */
 export function checkQueryKeys(request: CanonicalRequest, reads: ContextNeeds): void {
   if (!reads.query || request.target.query === '') return;
@@ -54,16 +67,24 @@ export function checkQueryKeys(request: CanonicalRequest, reads: ContextNeeds): 
     throw new GatewayError('request.bad_query', 'a ";" in a query string a policy reads');
   }
   const keys = reads.queryKeys;
+  const folded = keys === undefined ? undefined : new Set([...keys].map(foldedKey));
   const seen = new Set<string>();
   for (const [name] of new URLSearchParams(request.target.query)) {
     const lower = name.toLowerCase();
-    if (keys !== undefined && !keys.has(lower)) continue;
-    if (seen.has(lower)) {
+    const fold = foldedKey(name);
+    if (folded !== undefined && !folded.has(fold)) continue;
+    if (fold !== lower.replace(/[. ]/g, '_') || (keys !== undefined && !keys.has(lower))) {
+      throw new GatewayError(
+        'request.bad_query',
+        `query key ${name.slice(0, 64)} is read as ${fold} by some servers`,
+      );
+    }
+    if (seen.has(fold)) {
       throw new GatewayError(
         'request.duplicate_parameter',
         `query key ${name.slice(0, 64)} sent more than once`,
       );
     }
-    seen.add(lower);
+    seen.add(fold);
   }
 }

@@ -43,18 +43,15 @@ export interface Caller {
 }
 
 /**
- * Whether an Authorization value carries a presigned STS proof — under the `RoleGate-STS` scheme
- * (any case) or any other scheme (`Bearer rgsts1.…` would still be redeemable at a broker).
+ * Whether an Authorization value may carry a presigned STS proof: the `RoleGate-STS` scheme (any
+ * case), or `rgsts1.` anywhere in it — under another scheme, after a tab or a comma, a proof would
+ * still be redeemable at a broker.
  */
 export function isStsProof(authorization: string): boolean {
-  const trimmed = authorization.trim();
-  const space = trimmed.indexOf(' ');
-  const scheme = space < 0 ? trimmed : trimmed.slice(0, space);
-  if (scheme.toLowerCase() === 'rolegate-sts') return true;
-  return trimmed
-    .slice(space + 1)
-    .trimStart()
-    .startsWith(STS_PROOF_PREFIX);
+  return (
+    authorization.trimStart().slice(0, 12).toLowerCase() === 'rolegate-sts' ||
+    authorization.includes(STS_PROOF_PREFIX)
+  );
 }
 
 /** `Authorization: <scheme> <one token68>`, split; throws for a header we will not guess about. */

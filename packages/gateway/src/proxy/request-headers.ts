@@ -4,8 +4,10 @@
 // headers the backend reads are only ever the gateway's; inbound `forwarded` / `x-forwarded-*`,
 // which the gateway sets from the connection itself; `x-original-url` / `x-rewrite-url`, which
 // IIS-style frameworks (Symfony, Zend, Laminas) take as the request path over the request line — a
-// second path the policy never saw; Host and Authorization, which the canonical request carries
-// apart. A name is matched whatever its case and whichever of `-` and `_` it is
+// second path the policy never saw; `x-http-method-override`, `x-http-method` and
+// `x-method-override`, which Symfony, Laravel, Hono's and Express's method-override middleware take
+// as the method over the request line — a second method the policy never saw; Host and
+// Authorization, which the canonical request carries apart. A name is matched whatever its case and whichever of `-` and `_` it is
 // spelled with: WSGI, CGI, PHP and Rack map `x_rolegate_identity` and `x-rolegate-identity` to one
 // variable, so both spellings are the reserved header.
 
@@ -42,7 +44,10 @@ export function isWithheld(folded: string): boolean {
       folded.startsWith('x-rolegate-') ||
       folded.startsWith('x-forwarded-') ||
       folded === 'x-original-url' ||
-      folded === 'x-rewrite-url'
+      folded === 'x-rewrite-url' ||
+      folded === 'x-http-method-override' ||
+      folded === 'x-http-method' ||
+      folded === 'x-method-override'
     );
   }
   return folded === 'forwarded' || folded === 'authorization' || folded === 'host';

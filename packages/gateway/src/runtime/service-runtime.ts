@@ -25,6 +25,8 @@ export interface ServiceRuntime {
   readonly upstream: Upstream;
   readonly forwardToken: boolean;
   readonly preserveHost: boolean;
+  /** The policy decides on the lower-cased path: the upstream routes in any letter case. */
+  readonly caseInsensitivePaths: boolean;
   readonly metrics: ServiceMetrics;
 }
 
@@ -71,6 +73,7 @@ export function buildServiceRuntime(
     upstream: deps.upstream,
     forwardToken: service.forwardToken,
     preserveHost: service.upstream.preserveHost,
+    caseInsensitivePaths: service.upstream.caseInsensitivePaths,
     metrics: deps.metrics.service(service.name),
   });
 }

@@ -5,12 +5,15 @@
 // - url: node:http parsing the target with `new URL(req.url, 'http://' + Host)`, and the first
 //   and the last value of a repeated header (Go's `Header.Get` and Java's `getHeader` read the
 //   first, PHP the last) — read from the raw headers, so duplicates show;
+// - express: Express 5's router (case-insensitive by default, as ASP.NET and IIS) and
+//   `req.headers` / `req.query`;
 // - wsgi: Python's wsgiref (PEP 3333: PATH_INFO decoded, headers folded to HTTP_* with `-` and `_`
 //   the same, repeated ones joined with commas), as Debian ships it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express, { type Request } from 'express';
 import Fastify, { type FastifyRequest } from 'fastify';
 
 /** Header names whose readings the backends report (lower case, with dashes). */
@@ -23,6 +26,7 @@ export const WATCHED_HEADERS = [
   'x-custom',
   'x-original-url',
   'x-rewrite-url',
+  'x-http-method-override',
 ] as const;
 /** Query keys whose readings the backends report. */
 export const WATCHED_QUERY = ['role'] as const;
@@ -36,10 +40,12 @@ export interface Reading {
   /** Watched header → every value the backend's accessors could return (absent: not sent). */
   readonly headers: Readonly<Record<string, readonly string[]>>;
   readonly query: Readonly<Record<string, readonly string[]>>;
+  /** The backend matches paths in any letter case (Express's default). */
+  readonly caseInsensitive?: boolean;
 }
 
 export interface DifferentialBackend {
-  readonly name: 'fastify' | 'url' | 'wsgi';
+  readonly name: 'fastify' | 'url' | 'wsgi' | 'express';
   readonly url: string;
   close(): Promise<void>;
 }
@@ -84,6 +90,50 @@ export async function startFastifyBackend(): Promise<DifferentialBackend> {
     app.route({ method: ['GET', 'POST', 'HEAD', 'DELETE', 'PUT'], url, handler });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { name: 'fastify', url: address, close: () => app.close() };
+}
+
+export async function startExpressBackend(): Promise<DifferentialBackend> {
+  const app = express();
+  const handler = (route: string) => (req: Request, res: express.Response) => {
+    const splat = (req.params as Record<string, string | string[] | undefined>).splat;
+    const rest = Array.isArray(splat) ? splat.join('/') : (splat ?? '');
+    const headers: Record<string, string[]> = {};
+    for (const name of WATCHED_HEADERS) {
+      const value = req.headers[name];
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value : [value];
+    }
+    const query: Record<string, string[]> = {};
+    const q = req.query as Record<string, unknown>;
+    for (const name of WATCHED_QUERY) {
+      const value = q[name];
+      if (value !== undefined) query[name] = (Array.isArray(value) ? value : [value]).map(String);
+    }
+    const reading: Reading = {
+      backend: 'express',
+      path: route.replace('*splat', rest),
+      host: hostWithoutPort(req.headers.host ?? ''),
+      headers,
+      query,
+      caseInsensitive: true,
+    };
+    res.json(reading);
+  };
+  // The admin routes a Deny protects, and a catch-all: which one Express picks is what it acts on.
+  for (const route of ['/billing/admin', '/billing/admin/*splat', '/*splat'])
+    app.all(route, handler(route));
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    name: 'express',
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 export async function startUrlBackend(): Promise<DifferentialBackend> {

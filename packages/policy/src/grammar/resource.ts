@@ -45,7 +45,7 @@ export function sharedResourcePrefix(patterns: readonly string[]): string {
 
 const ARN_PATTERN_MESSAGES = {
   'resource.format':
-    'an ARN needs six colon-separated parts, or fewer when a * ends the region or account part and stands for the rest',
+    'an ARN needs six colon-separated parts, or fewer when the pattern ends with a * in the region or account part, which stands for the rest',
   'resource.service_wildcard': 'no wildcard in the service segment',
   'resource.variable_position': 'variables only in the resource part',
 } as const;
@@ -63,8 +63,12 @@ function arnPatternRule(
   if (variables && (end < 0 ? text : text.slice(0, end)).includes('${')) {
     return 'resource.variable_position';
   }
-  // Fewer than six parts can match an ARN only through a `*` that runs past the colons.
-  if (end < 0 && !segments.slice(3).some((s) => s.endsWith('*'))) return 'resource.format';
+  // Fewer than six parts can match an ARN only through a `*` that ends the pattern in the region or
+  // account part and runs past the colons (a `*` with more pattern after it stays in its part).
+  if (end < 0) {
+    const last = segments[segments.length - 1]!;
+    if (segments.length < 4 || !last.endsWith('*') || last.includes('/')) return 'resource.format';
+  }
   return undefined;
 }
 

@@ -1,8 +1,11 @@
 // The request path a policy sees (docs/specs/policy.md, "Request context for HTTP"): the one canonical
 // spelling of the path, so that every server that later decodes it reads the same path the policy
 // decided on. RFC 3986 §6.2.2 normalisation, in one pass over the raw path:
-// - percent-encoded unreserved characters (ALPHA, DIGIT, `-`, `.`, `_`, `~`) are decoded (§2.3:
-//   `%61dmin` *is* `admin`, and every server reads it so), other escapes get upper-case hex (§2.1);
+// - percent-encoded characters that a path may hold raw are decoded — the unreserved ones
+//   (ALPHA, DIGIT, `-`, `.`, `_`, `~`: `%61dmin` *is* `admin`, §2.3) and the delimiters every
+//   server reads as data (`!$&'()*+,=:@`: `users%3Adelete` is `users:delete` to Fastify, WSGI,
+//   `new URL` and servlet containers alike); other escapes get upper-case hex (§2.1). `%3B` stays
+//   encoded: decoded, it would start a path parameter;
 // - the printable characters RFC 3986 does not allow in a path (`"` `<` `>` `[` `]` `^` `` ` `` `{`
 //   `|` `}`) are percent-encoded, so `|` and `%7C` are one spelling, as they are one character;
 // - runs of `/` are merged into one, as nginx (`merge_slashes`, on by default) and Envoy's
@@ -12,9 +15,9 @@
 // - what servers read differently is refused with a stable code: an encoded slash (one server's
 //   segment boundary is another's data), a backslash raw or encoded (a separator on some), NUL,
 //   a `%` not followed by two hex digits, escapes that do not decode to UTF-8 (overlong forms
-//   included), and raw bytes outside printable ASCII.
-// Reserved characters (`;`, `:`, `@`, `+`, …) keep the spelling they were sent in: RFC 3986 lets a
-// server give `;` and `%3B` different meanings, so the two are not merged.
+//   included), and raw bytes outside printable ASCII; with `semicolons: 'refuse'`, a raw `;` too —
+//   servlet containers drop `;params` from every segment (`/admin;x/secret` is `/admin/secret`
+//   to Jetty and Tomcat) and Fastify 4 ends the path there.
 
 import { VerifyError } from '../errors.ts';
 
@@ -35,14 +38,11 @@ function hexValue(c: number): number {
   return -1;
 }
 
-const isUnreserved = (byte: number) =>
-  (byte >= 0x41 && byte <= 0x5a) ||
-  (byte >= 0x61 && byte <= 0x7a) ||
-  (byte >= 0x30 && byte <= 0x39) ||
-  byte === 0x2d ||
-  byte === 0x2e ||
-  byte === 0x5f ||
-  byte === 0x7e;
+/** Bytes whose escape is decoded: unreserved characters and the delimiters servers read as data. */
+const DECODED = new Uint8Array(128);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,=:@") {
+  DECODED[ch.charCodeAt(0)] = 1;
+}
 
 /** Printable ASCII that may not appear raw in an RFC 3986 path: sent raw, it is encoded. */
 const ENCODED_WHEN_RAW = new Set([0x22, 0x3c, 0x3e, 0x5b, 0x5d, 0x5e, 0x60, 0x7b, 0x7c, 0x7d]);
@@ -64,11 +64,17 @@ function removeDotSegments(path: string): string {
   return `/${out.join('/')}`;
 }
 
+export interface CanonicalPathOptions {
+  /** `keep` (default): a raw `;` is an ordinary character; `refuse`: 400 `request.bad_path`. */
+  readonly semicolons?: 'keep' | 'refuse';
+}
+
 /**
  * The canonical form of a raw origin-form path (no query). Throws a 400 VerifyError for a path
  * that cannot be canonicalised without doubt. Canonical paths are fixed points.
  */
-export function canonicalPath(raw: string): string {
+export function canonicalPath(raw: string, options: CanonicalPathOptions = {}): string {
+  const refuseSemicolons = options.semicolons === 'refuse';
   // Most paths need no rewrite: text is copied from `raw` only when something changes.
   let out = '';
   let copiedTo = 0;
@@ -88,7 +94,7 @@ export function canonicalPath(raw: string): string {
       if (byte === 0x5c) throw new VerifyError('request.backslash', 'encoded backslash');
       if (byte === 0) throw new VerifyError('request.nul', 'encoded NUL');
       let replacement: string | undefined;
-      if (isUnreserved(byte)) {
+      if (byte < 0x80 && DECODED[byte] === 1) {
         replacement = String.fromCharCode(byte);
         if (byte === 0x2e) dots = true;
       } else {
@@ -102,7 +108,12 @@ export function canonicalPath(raw: string): string {
       }
       i += 2;
     } else if (c === 0x2e) dots = true;
-    else if (c === 0x5c) throw new VerifyError('request.backslash');
+    else if (c === 0x3b && refuseSemicolons) {
+      throw new VerifyError(
+        'request.bad_path',
+        'a ";" in the path (servlet containers drop ;params)',
+      );
+    } else if (c === 0x5c) throw new VerifyError('request.backslash');
     else if (c === 0) throw new VerifyError('request.nul');
     else if (c <= 0x20 || c >= 0x7f || c === 0x23) {
       throw new VerifyError('request.bad_path', `character 0x${c.toString(16)} in the path`);
@@ -124,11 +135,11 @@ export function canonicalPath(raw: string): string {
 }
 
 /** Splits an origin-form request-target (`/path?query`) and canonicalises its path. */
-export function splitTarget(target: string): SplitTarget {
+export function splitTarget(target: string, options: CanonicalPathOptions = {}): SplitTarget {
   const q = target.indexOf('?');
   const raw = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? '' : target.slice(q + 1);
   // Origin-form only: `*` (OPTIONS *) and absolute-form targets are for proxies, not services.
   if (raw.charCodeAt(0) !== 0x2f) throw new VerifyError('request.bad_path', 'not origin-form');
-  return { path: canonicalPath(raw), query };
+  return { path: canonicalPath(raw, options), query };
 }
