@@ -39,6 +39,9 @@ if (files.length === 0) {
 // and a file whose tests are done exits even if something
 // (a forgotten server or watcher) still holds its event loop: CI reports, never stalls.
 const concurrency = process.env.ROLEGATE_TEST_CONCURRENCY ?? '3';
+// Tests run the TypeScript sources through tsx; the root tsconfig's `paths` send every
+// `@rolegate/*` import to the sources too (never a stale dist/), in child processes as well.
+const env = { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') };
 const child = spawn(
   process.execPath,
   [
@@ -51,6 +54,6 @@ const child = spawn(
     '--test-reporter=spec',
     ...files,
   ],
-  { stdio: 'inherit', cwd: root },
+  { stdio: 'inherit', cwd: root, env },
 );
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The packages are TypeScript consumed from source; tsx compiles them on load.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/main.ts');
+// The installed `rolegate` command: the built CLI, plain JavaScript (no TypeScript loader).
+import '../dist/main.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BIN, cleanEnv, runCli, stopProcess } from './support/run-cli.ts';
+import { BIN, cleanEnv, NODE_ARGS, runCli, stopProcess } from './support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rolegate-broker-cmd-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,7 +65,7 @@ describe('rolegate broker', () => {
       file,
       `issuer: https://broker.example\nloginPolicy: login.json\nstateDir: state\nlisten:\n  port: 0\nlogLevel: info\n`,
     );
-    const child = spawn(process.execPath, [BIN, 'broker', '--config', file], {
+    const child = spawn(process.execPath, [...NODE_ARGS, BIN, 'broker', '--config', file], {
       env: cleanEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

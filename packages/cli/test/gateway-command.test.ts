@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Harness, startHarness } from '../../broker/test/support/harness.ts';
 import { type Backend, startBackend } from '../../gateway/test/support/backend.ts';
 import { send } from '../../gateway/test/support/raw-http.ts';
-import { BIN, cleanEnv, runCli, stopProcess } from './support/run-cli.ts';
+import { BIN, cleanEnv, NODE_ARGS, runCli, stopProcess } from './support/run-cli.ts';
 
 const AUDIENCE = 'https://rates.example';
 const dir = mkdtempSync(join(tmpdir(), 'rolegate-gateway-cmd-'));
@@ -70,7 +70,14 @@ class GatewayProcess {
   static start(config: string, workers?: string): GatewayProcess {
     const child = spawn(
       process.execPath,
-      [BIN, 'gateway', '--config', config, ...(workers ? ['--workers', workers] : [])],
+      [
+        ...NODE_ARGS,
+        BIN,
+        'gateway',
+        '--config',
+        config,
+        ...(workers ? ['--workers', workers] : []),
+      ],
       {
         env: cleanEnv(),
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,12 @@
-// Runs the real `rolegate` binary as a user would, with a bounded time.
+// Runs the `rolegate` command from its sources (through tsx, as the tests run), with a bounded
+// time. The built and installed binary is exercised by the pack-and-install smoke test.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rolegate.js');
+export const BIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
+/** Node arguments that run {@link BIN}: tsx compiles the sources on load. */
+export const NODE_ARGS = ['--import', 'tsx'];
 
 export interface CliResult {
   readonly code: number | null;
@@ -18,7 +21,7 @@ export function runCli(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [...NODE_ARGS, BIN, ...args],
       { env: options.env ?? cleanEnv(), cwd: options.cwd, timeout: options.timeoutMs ?? 30_000 },
       (error, stdout, stderr) => {
         const code = error ? ((error as { code?: unknown }).code as number | null) : 0;
@@ -61,10 +64,14 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
 /** Starts `rolegate dev` and waits (bounded) until its dev.json appears and its broker answers. */
 export async function startDevProcess(stateDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--state-dir', stateDir], {
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...NODE_ARGS, BIN, 'dev', '--port', '0', '--state-dir', stateDir],
+    {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   started.add(child);
   child.once('exit', () => started.delete(child));
   let output = '';
