@@ -4,8 +4,16 @@
 // dependencies emitted just before. Runs on `npm ci` (prepare), so `npx rolegate` and the packed
 // tarballs are always built from the checkout. Usage: node scripts/build.mjs [--clean]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -34,6 +42,19 @@ function buildOrder() {
   return order;
 }
 
+/** Files in src/ that tsc does not emit (the Workload API's .proto): copied beside the output. */
+function copyAssets(src, dist) {
+  for (const name of readdirSync(src)) {
+    const path = join(src, name);
+    if (statSync(path).isDirectory()) copyAssets(path, join(dist, name));
+    else if (!name.endsWith('.ts')) {
+      const target = join(dist, relative(src, path));
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(path, target);
+    }
+  }
+}
+
 const clean = process.argv.includes('--clean');
 const started = Date.now();
 for (const p of buildOrder()) {
@@ -46,6 +67,7 @@ for (const p of buildOrder()) {
     console.error(`build: ${p.name} failed`);
     process.exit(1);
   }
+  copyAssets(join(dir, 'src'), join(dir, 'dist'));
 }
 console.log(
   `build: ${packages.length} packages in ${((Date.now() - started) / 1000).toFixed(1)} s`,
