@@ -2,6 +2,12 @@
 // the Principal, wire constants, strict JSON and base64, the error base, loopback checks. No
 // dependencies, so every other package may import it.
 
+export {
+  isPartition,
+  PARTITION_INFO,
+  PARTITIONS,
+  type Partition,
+} from './aws-partitions.ts';
 export { decodeBase64Strict, decodeBase64urlStrict } from './base64.ts';
 export type {
   AuthMethod,

@@ -4,6 +4,7 @@
 // normalisation, X.509 and SPIFFE path validation and the principal a certificate becomes, the
 // replay cache, their config schemas and their error codes.
 
+export { PARTITIONS, type Partition } from '@rolegate/core';
 export type { ConfigSchema, ParseConfigOptions } from './config/load-config.ts';
 export { loadConfigFile, parseConfig, readConfigDocument } from './config/load-config.ts';
 export type {
@@ -14,6 +15,7 @@ export type {
 } from './config/schema.ts';
 export {
   CERTIFICATE_TRUST_FILE_FIELDS,
+  LOGIN_FILE_FIELDS,
   certificateTrustFields,
   checkCertificateTrust,
   principalsSchema,
@@ -31,7 +33,6 @@ export {
 } from './replay/replay-cache.ts';
 export { replayOp } from './replay/replay-op.ts';
 export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
-export { PARTITIONS, type Partition } from './sts/partitions.ts';
 export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';
 export { StsLogin, type StsLoginOptions, type StsLoginResult } from './sts/sts-login.ts';
 export { validateStsProof } from './sts/validate-proof.ts';

@@ -1,10 +1,10 @@
 // ARN normalisation for every principal form GetCallerIdentity returns, in every partition.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PARTITIONS } from '@rolegate/core';
 import { parseCallerArn } from '../src/principal/arn.ts';
 import { principalFromAnswer } from '../src/principal/principal.ts';
 import { buildStsAllowList } from '../src/sts/endpoints.ts';
-import { PARTITIONS } from '../src/sts/partitions.ts';
 
 const ALL = buildStsAllowList({
   partitions: PARTITIONS,

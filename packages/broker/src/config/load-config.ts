@@ -1,12 +1,7 @@
 // Reads and validates the broker's YAML configuration with rolegate's one config loader: errors
 // name the option path, and every file path (declared below, beside the schema) is relative to
 // the config file.
-import {
-  CERTIFICATE_TRUST_FILE_FIELDS,
-  loadConfigFile,
-  parseConfig,
-  STS_FILE_FIELDS,
-} from '@rolegate/identity';
+import { LOGIN_FILE_FIELDS, loadConfigFile, parseConfig } from '@rolegate/identity';
 import { type BrokerConfig, type BrokerConfigInput, brokerConfigSchema } from './schema.ts';
 
 /** Every file-path option of the broker (dotted, `*` for any index). */
@@ -16,8 +11,7 @@ export const BROKER_FILE_FIELDS: readonly string[] = [
   'listen.tls.certFile',
   'listen.tls.keyFile',
   'replay.redis.caFile',
-  ...STS_FILE_FIELDS.map((f) => `sts.${f}`),
-  ...CERTIFICATE_TRUST_FILE_FIELDS.map((f) => `x509.${f}`),
+  ...LOGIN_FILE_FIELDS,
 ];
 
 /** Validates a config object (as read from YAML or written in code), fills defaults, freezes it. */

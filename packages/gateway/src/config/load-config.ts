@@ -1,12 +1,7 @@
 // Reads and validates the gateway's YAML configuration with rolegate's one config loader: errors
 // name the option path, and every file path (declared below, beside the schema) is relative to
 // the config file.
-import {
-  CERTIFICATE_TRUST_FILE_FIELDS,
-  loadConfigFile,
-  parseConfig,
-  STS_FILE_FIELDS,
-} from '@rolegate/identity';
+import { LOGIN_FILE_FIELDS, loadConfigFile, parseConfig } from '@rolegate/identity';
 import { type GatewayConfig, gatewayConfigSchema } from './schema.ts';
 
 /** Every file-path option of the gateway (dotted, `*` for any index); policies may be inline. */
@@ -17,8 +12,7 @@ export const GATEWAY_FILE_FIELDS: readonly string[] = [
   'serviceNetwork.policy',
   'services.*.policy',
   'services.*.upstream.caFile',
-  ...STS_FILE_FIELDS.map((f) => `sts.${f}`),
-  ...CERTIFICATE_TRUST_FILE_FIELDS.map((f) => `x509.${f}`),
+  ...LOGIN_FILE_FIELDS,
 ];
 
 export interface ParseConfigOptions {

@@ -2,8 +2,9 @@
 // and the gateway's no-broker mode and client certificates): one set of names, defaults and
 // checks. Each schema lists its file-path fields beside it (`*_FILE_FIELDS`), so the one config
 // loader can make them relative to the config file.
+
+import { PARTITIONS } from '@rolegate/core';
 import { z } from 'zod';
-import { PARTITIONS } from '../sts/partitions.ts';
 import { JWT_SVID_ALGORITHMS } from '../x509/jwt-svid-login.ts';
 import { ROLE_ARN } from '../x509/profiles.ts';
 
@@ -202,6 +203,12 @@ export const CERTIFICATE_TRUST_FILE_FIELDS = [
   'trustAnchors.*.caFile',
   'trustAnchors.*.crlFiles.*',
 ] as const;
+
+/** The file fields of the `sts` and `x509` sections, as the broker and the gateway both name them. */
+export const LOGIN_FILE_FIELDS: readonly string[] = [
+  ...STS_FILE_FIELDS.map((f) => `sts.${f}`),
+  ...CERTIFICATE_TRUST_FILE_FIELDS.map((f) => `x509.${f}`),
+];
 
 export type StsConfig = z.output<typeof stsSchema>;
 export type CertificateTrustConfig = z.output<z.ZodObject<typeof certificateTrustFields>>;

@@ -2,8 +2,8 @@
 // return. The partition is kept as given and never rewritten; anything unrecognised is refused.
 
 import type { PrincipalType } from '@rolegate/core';
+import { isPartition, type Partition } from '@rolegate/core';
 import { IdentityError } from '../errors.ts';
-import { isPartition, type Partition } from '../sts/partitions.ts';
 
 export type { PrincipalType };
 

@@ -1,6 +1,6 @@
 // The exact allow-list of STS hosts a proof may name. Membership is an exact string lookup —
 // never a regex or a suffix match (CVE-2025-49827: an unanchored pattern let `evil.example#` in).
-import { PARTITION_INFO, type Partition } from './partitions.ts';
+import { PARTITION_INFO, type Partition } from '@rolegate/core';
 
 export type EndpointVariant = 'global' | 'regional' | 'fips' | 'dualstack';
 

@@ -8,20 +8,28 @@ import {
   type Extensions,
   type GeneralName,
   type GeneralSubtrees,
+  id_ce_authorityKeyIdentifier,
+  id_ce_basicConstraints,
+  id_ce_extKeyUsage,
+  id_ce_keyUsage,
+  id_ce_nameConstraints,
+  id_ce_subjectAltName,
+  id_ce_subjectKeyIdentifier,
   KeyUsage,
   NameConstraints,
   SubjectAlternativeName,
 } from '@peculiar/asn1-x509';
 import { type ParsedName, readName, sameBytes } from './names.ts';
 
+/** The RFC 5280 extension OIDs, as @peculiar/asn1-x509 names them. */
 export const EXT = {
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  subjectAltName: '2.5.29.17',
-  nameConstraints: '2.5.29.30',
-  subjectKeyIdentifier: '2.5.29.14',
-  authorityKeyIdentifier: '2.5.29.35',
+  basicConstraints: id_ce_basicConstraints,
+  keyUsage: id_ce_keyUsage,
+  extKeyUsage: id_ce_extKeyUsage,
+  subjectAltName: id_ce_subjectAltName,
+  nameConstraints: id_ce_nameConstraints,
+  subjectKeyIdentifier: id_ce_subjectKeyIdentifier,
+  authorityKeyIdentifier: id_ce_authorityKeyIdentifier,
 } as const;
 
 /** Extensions whose meaning rolegate applies; a critical extension outside this set is refused. */

@@ -1,6 +1,6 @@
 // Profiles: which principal a certificate (or JWT-SVID) of a trust source becomes. As in IAM Roles
 // Anywhere, the caller never picks the role: the trust anchor its path ends at does.
-import { isPartition, type Partition } from '../sts/partitions.ts';
+import { isPartition, type Partition } from '@rolegate/core';
 import type { TrustSourceKind } from './trust-source.ts';
 
 export interface ProfileConfig {

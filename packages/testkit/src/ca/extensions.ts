@@ -3,6 +3,7 @@
 // that should not be, or put raw bytes under any OID.
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
+import * as x509 from '@peculiar/asn1-x509';
 import {
   AuthorityKeyIdentifier,
   BasicConstraints,
@@ -37,17 +38,18 @@ export type GeneralNameSpec =
 
 export type KeyUsageName = keyof typeof KeyUsageFlags;
 
+/** The OIDs the CA writes, as @peculiar/asn1-x509 names them (RFC 5280). */
 export const OID = {
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  subjectAltName: '2.5.29.17',
-  nameConstraints: '2.5.29.30',
-  subjectKeyIdentifier: '2.5.29.14',
-  authorityKeyIdentifier: '2.5.29.35',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  anyExtendedKeyUsage: '2.5.29.37.0',
+  basicConstraints: x509.id_ce_basicConstraints,
+  keyUsage: x509.id_ce_keyUsage,
+  extKeyUsage: x509.id_ce_extKeyUsage,
+  subjectAltName: x509.id_ce_subjectAltName,
+  nameConstraints: x509.id_ce_nameConstraints,
+  subjectKeyIdentifier: x509.id_ce_subjectKeyIdentifier,
+  authorityKeyIdentifier: x509.id_ce_authorityKeyIdentifier,
+  clientAuth: x509.id_kp_clientAuth,
+  serverAuth: x509.id_kp_serverAuth,
+  anyExtendedKeyUsage: x509.anyExtendedKeyUsage,
 } as const;
 
 const der = (value: unknown) => new Uint8Array(AsnConvert.serialize(value));

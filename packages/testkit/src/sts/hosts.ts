@@ -2,45 +2,14 @@
 // region comes from the host name alone, as AWS does it: the global endpoint signs for
 // us-east-1, every other endpoint for the region in its name.
 
+import { PARTITION_INFO } from '@rolegate/core';
+
 /** Commercial regions with an STS endpoint; new regions appear, so callers may pass their own. */
-export const DEFAULT_STS_REGIONS: readonly string[] = Object.freeze([
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'af-south-1',
-  'ap-east-1',
-  'ap-south-1',
-  'ap-south-2',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-southeast-3',
-  'ap-southeast-4',
-  'ap-southeast-5',
-  'ap-southeast-7',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ca-central-1',
-  'ca-west-1',
-  'eu-central-1',
-  'eu-central-2',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-south-1',
-  'eu-south-2',
-  'eu-north-1',
-  'il-central-1',
-  'me-south-1',
-  'me-central-1',
-  'mx-central-1',
-  'sa-east-1',
-]);
+export const DEFAULT_STS_REGIONS: readonly string[] = PARTITION_INFO.aws.regions;
 
 const FIPS_REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'];
-const GOVCLOUD_REGIONS = ['us-gov-west-1', 'us-gov-east-1'];
-const CHINA_REGIONS = ['cn-north-1', 'cn-northwest-1'];
+const GOVCLOUD_REGIONS = PARTITION_INFO['aws-us-gov'].regions;
+const CHINA_REGIONS = PARTITION_INFO['aws-cn'].regions;
 
 export const GLOBAL_STS_HOST = 'sts.amazonaws.com';
 

@@ -1,5 +1,6 @@
-// AWS partitions and the STS regions rolegate trusts by default. New regions appear every year:
-// operators extend the list in configuration (`sts.regions`) without waiting for a release.
+// AWS partitions, their DNS suffixes and the regions with an STS endpoint — facts about AWS that
+// the proof maker, the proof checker and the STS emulator all need. New regions appear every
+// year: operators extend the list in configuration (`sts.regions`) without waiting for a release.
 
 export const PARTITIONS = [
   'aws',
