@@ -43,6 +43,7 @@ export const CLIENT_ERRORS = {
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;
 
 export class RolegateClientError extends RolegateError<ClientErrorCode> {
+  static override readonly registry = CLIENT_ERRORS;
   /** For `client.broker_rejected`: the broker's RFC 6749 `error` and `rolegate_code`. */
   readonly oauthError?: string;
   readonly rolegateCode?: string;
@@ -59,7 +60,7 @@ export class RolegateClientError extends RolegateError<ClientErrorCode> {
       retryAfterSeconds?: number;
     } = {},
   ) {
-    super(CLIENT_ERRORS, code, message, details);
+    super(code, message, details);
     if (details.oauthError !== undefined) this.oauthError = details.oauthError;
     if (details.rolegateCode !== undefined) this.rolegateCode = details.rolegateCode;
   }

@@ -1,6 +1,8 @@
 // One error model for every rolegate package. Each package keeps a registry of its codes —
 // `<PACKAGE>_ERRORS`, `{ status, wire?, description }` per code — and one subclass of
-// RolegateError typed to those codes. Codes are `group.snake_case`, stable: callers, dashboards
+// RolegateError typed to those codes, naming its registry in a static field (no constructor of
+// its own: `class IdentityError extends RolegateError<IdentityErrorCode> { static override
+// readonly registry = IDENTITY_ERRORS }`). Codes are `group.snake_case`, stable: callers, dashboards
 // and tests branch on them, never on messages; a retired code is never reused. `message` is the
 // precise reason, for logs only; an answer on the wire carries the code's fixed description.
 // Misuse of a library API (a wrong option, a wrong argument type) is a TypeError instead: no
@@ -36,19 +38,18 @@ export interface RolegateErrorOptions {
 }
 
 export class RolegateError<C extends string = string> extends Error {
+  /** The codes this class may carry; each subclass names its package's registry. */
+  static readonly registry: ErrorRegistry = {};
+
   readonly code: C;
   readonly status: number;
   readonly retryAfterSeconds: number | undefined;
   /** The registry row of `code`: status, wire error and fixed description. */
   readonly spec: ErrorSpec;
 
-  constructor(
-    registry: ErrorRegistry<C>,
-    code: C,
-    message?: string,
-    options: RolegateErrorOptions = {},
-  ) {
-    const spec = registry[code];
+  constructor(code: C, message?: string, options: RolegateErrorOptions = {}) {
+    const spec = (new.target as typeof RolegateError).registry[code];
+    if (spec === undefined) throw new TypeError(`${new.target.name}: unknown code ${code}`);
     super(
       message ?? spec.description,
       options.cause === undefined ? undefined : { cause: options.cause },
@@ -72,11 +73,11 @@ export const CONFIG_ERRORS = {
 
 /** A configuration that cannot be used: every problem found, each naming its option path. */
 export class ConfigError extends RolegateError<'config.invalid'> {
+  static override readonly registry = CONFIG_ERRORS;
   readonly issues: readonly string[];
 
   constructor(source: string, issues: readonly string[], options?: RolegateErrorOptions) {
     super(
-      CONFIG_ERRORS,
       'config.invalid',
       `${source}: invalid configuration\n${issues.map((i) => `  - ${i}`).join('\n')}`,
       options,

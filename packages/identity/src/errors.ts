@@ -3,7 +3,7 @@
 // HTTP status and OAuth error (RFC 6749 §5.2) each gets. The broker answers them as they are; the
 // gateway folds them into its own few. Codes are stable: a retired code is never reused; add new
 // ones at the end of a group. docs/errors.md documents each (a test keeps the two in step).
-import { type ErrorRegistry, RolegateError, type RolegateErrorOptions } from '@rolegate/core';
+import { type ErrorRegistry, RolegateError } from '@rolegate/core';
 
 /** RFC 6749 §5.2 `error` values a login refusal answers with. */
 export type OAuthError =
@@ -303,11 +303,8 @@ export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
  * sent to the caller (it may name hosts, parameters or STS's own message).
  */
 export class IdentityError extends RolegateError<IdentityErrorCode> {
-  constructor(code: IdentityErrorCode, message?: string, options?: RolegateErrorOptions) {
-    super(IDENTITY_ERRORS, code, message, options);
-  }
+  static override readonly registry = IDENTITY_ERRORS;
 }
 
-export function isIdentityError(value: unknown): value is IdentityError {
-  return value instanceof IdentityError;
-}
+export const isIdentityError = (value: unknown): value is IdentityError =>
+  value instanceof IdentityError;

@@ -15,9 +15,9 @@ export type {
 } from './config/schema.ts';
 export {
   CERTIFICATE_TRUST_FILE_FIELDS,
-  LOGIN_FILE_FIELDS,
   certificateTrustFields,
   checkCertificateTrust,
+  LOGIN_FILE_FIELDS,
   principalsSchema,
   STS_FILE_FIELDS,
   stsSchema,

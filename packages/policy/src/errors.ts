@@ -71,9 +71,7 @@ export const POLICY_ERRORS = {
 } as const satisfies ErrorRegistry<PolicyErrorCode>;
 
 export class PolicyError extends RolegateError<PolicyErrorCode> {
-  constructor(code: PolicyErrorCode, message: string) {
-    super(POLICY_ERRORS, code, message);
-  }
+  static override readonly registry = POLICY_ERRORS;
 }
 
 /** Malformed JSON text: thrown by @rolegate/core's strict parser, re-exported here. */

@@ -3,8 +3,6 @@
 /** Any JSON value, as returned by {@link parseJsonStrict}. */
 export type { JsonValue } from '@rolegate/core';
 
-import type { JsonValue } from '@rolegate/core';
-
 /** One value of a request context key. Numbers and booleans are read as their string form by string operators. */
 export type ContextScalar = string | number | boolean;
 

@@ -2,17 +2,19 @@
 // option type, a duplicate access key id passed in code — is a plain TypeError instead.
 // Tests and callers branch on `code`, never on the message.
 
-export type TestkitErrorCode =
-  | 'ERR_IDENTITIES_READ' // the identities file could not be read
-  | 'ERR_IDENTITIES_JSON' // the identities file is not JSON
-  | 'ERR_IDENTITIES_INVALID'; // the identities file is JSON but not a valid identity list
+import { RolegateError } from '@rolegate/core';
 
-export class TestkitError extends Error {
-  readonly code: TestkitErrorCode;
+export const TESTKIT_ERRORS = {
+  'identities.unreadable': { status: 500, description: 'the identities file cannot be read' },
+  'identities.not_json': { status: 500, description: 'the identities file is not JSON' },
+  'identities.invalid': {
+    status: 500,
+    description: 'the identities file is not a valid identity list',
+  },
+} as const;
 
-  constructor(code: TestkitErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'TestkitError';
-    this.code = code;
-  }
+export type TestkitErrorCode = keyof typeof TESTKIT_ERRORS;
+
+export class TestkitError extends RolegateError<TestkitErrorCode> {
+  static override readonly registry = TESTKIT_ERRORS;
 }

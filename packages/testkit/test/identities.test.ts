@@ -46,7 +46,7 @@ function invalid(path: string, ...fragments: string[]): void {
     () => loadIdentitiesFile(path),
     (err: unknown) => {
       assert.ok(err instanceof TestkitError);
-      assert.equal(err.code, 'ERR_IDENTITIES_INVALID');
+      assert.equal(err.code, 'identities.invalid');
       for (const fragment of fragments)
         assert.ok(err.message.includes(fragment), `missing: ${fragment}\n${err.message}`);
       return true;
@@ -61,19 +61,19 @@ describe('loadIdentitiesFile', () => {
     assert.ok(Object.isFrozen(loaded[0]));
   });
 
-  test('a missing file is ERR_IDENTITIES_READ', () => {
+  test('a missing file is identities.unreadable', () => {
     assert.throws(() => loadIdentitiesFile(join(dir, 'nope.json')), {
-      code: 'ERR_IDENTITIES_READ',
+      code: 'identities.unreadable',
     });
   });
 
-  test('a file that is not JSON is ERR_IDENTITIES_JSON', () => {
+  test('a file that is not JSON is identities.not_json', () => {
     assert.throws(() => loadIdentitiesFile(file('{"identities": [')), {
-      code: 'ERR_IDENTITIES_JSON',
+      code: 'identities.not_json',
     });
   });
 
-  test('the wrong top level is ERR_IDENTITIES_INVALID', () => {
+  test('the wrong top level is identities.invalid', () => {
     invalid(file('[]'), 'the top level must be an object');
     invalid(file('{}'), 'identities must be an array');
     invalid(file('{"identities": []}'), 'identities must not be empty');

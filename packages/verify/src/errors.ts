@@ -3,7 +3,7 @@
 // never reused; add new ones at the end of a group. docs/verify.md lists them (a test keeps the
 // two in step). Programmer misuse (bad options) is a TypeError instead: no request can cause it.
 
-import { RolegateError, type RolegateErrorOptions } from '@rolegate/core';
+import { RolegateError } from '@rolegate/core';
 
 /** RFC 6750 §3.1 error values, plus `access_denied` / `temporarily_unavailable` for 403 and 503. */
 export type WireError =
@@ -64,11 +64,7 @@ export type VerifyErrorCode = keyof typeof VERIFY_ERRORS;
  * the code's fixed description ({@link VERIFY_ERRORS}).
  */
 export class VerifyError extends RolegateError<VerifyErrorCode> {
-  constructor(code: VerifyErrorCode, message?: string, options?: RolegateErrorOptions) {
-    super(VERIFY_ERRORS, code, message, options);
-  }
+  static override readonly registry = VERIFY_ERRORS;
 }
 
-export function isVerifyError(value: unknown): value is VerifyError {
-  return value instanceof VerifyError;
-}
+export const isVerifyError = (value: unknown): value is VerifyError => value instanceof VerifyError;

@@ -1,4 +1,4 @@
-import { RolegateError, type RolegateErrorOptions } from '@rolegate/core';
+import { RolegateError } from '@rolegate/core';
 import { BROKER_ERRORS, type BrokerErrorCode } from './codes.ts';
 
 /**
@@ -7,11 +7,7 @@ import { BROKER_ERRORS, type BrokerErrorCode } from './codes.ts';
  * same registry and are answered alike.
  */
 export class BrokerError extends RolegateError<BrokerErrorCode> {
-  constructor(code: BrokerErrorCode, message?: string, options?: RolegateErrorOptions) {
-    super(BROKER_ERRORS, code, message, options);
-  }
+  static override readonly registry = BROKER_ERRORS;
 }
 
-export function isBrokerError(value: unknown): value is BrokerError {
-  return value instanceof BrokerError;
-}
+export const isBrokerError = (value: unknown): value is BrokerError => value instanceof BrokerError;

@@ -1,12 +1,18 @@
 // The key-ring lifecycle as pure functions over keyring.json data, so that every transition is
 // checked in one place and `rolegate keys` and tests share it.
+import { RolegateError } from '@rolegate/core';
 import type { RingEntry, RingFile } from './ring-file.ts';
 
-export class KeyRingEditError extends Error {
-  readonly code = 'keys.invalid_transition';
+export const KEY_RING_ERRORS = {
+  'keys.invalid_transition': { status: 409, description: 'the key ring cannot make that change' },
+} as const;
+
+/** A key-ring change that the lifecycle does not allow (the message says which and why). */
+export class KeyRingEditError extends RolegateError<'keys.invalid_transition'> {
+  static override readonly registry = KEY_RING_ERRORS;
+
   constructor(message: string) {
-    super(message);
-    this.name = 'KeyRingEditError';
+    super('keys.invalid_transition', message);
   }
 }
 

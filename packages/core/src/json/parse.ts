@@ -21,13 +21,14 @@ export type JsonErrorCode = keyof typeof JSON_ERRORS;
 
 /** Malformed JSON text (RFC 8259, strictly): `path` locates the value being read. */
 export class JsonSyntaxError extends RolegateError<JsonErrorCode> {
+  static override readonly registry = JSON_ERRORS;
   /** JSON path of the value being parsed when the error was found, e.g. `$.Statement[0]`. */
   readonly path: string;
   /** Offset (UTF-16 code units) in the text where parsing stopped. */
   readonly offset: number;
 
   constructor(code: JsonErrorCode, message: string, path: string, offset: number) {
-    super(JSON_ERRORS, code, `${message} at ${path} (offset ${offset})`);
+    super(code, `${message} at ${path} (offset ${offset})`);
     this.path = path;
     this.offset = offset;
   }

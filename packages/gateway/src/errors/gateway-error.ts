@@ -2,20 +2,17 @@
 // translations from the errors of the packages the gateway builds on. `message` is the precise
 // reason, for the log only; an answer carries only the code's fixed description.
 
-import { RolegateError, type RolegateErrorOptions } from '@rolegate/core';
+import { RolegateError } from '@rolegate/core';
 import type { IdentityError, IdentityErrorCode } from '@rolegate/identity';
 import type { VerifyError } from '@rolegate/verify';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from './codes.ts';
 
 export class GatewayError extends RolegateError<GatewayErrorCode> {
-  constructor(code: GatewayErrorCode, message?: string, options?: RolegateErrorOptions) {
-    super(GATEWAY_ERRORS, code, message, options);
-  }
+  static override readonly registry = GATEWAY_ERRORS;
 }
 
-export function isGatewayError(value: unknown): value is GatewayError {
-  return value instanceof GatewayError;
-}
+export const isGatewayError = (value: unknown): value is GatewayError =>
+  value instanceof GatewayError;
 
 /** Every verify code is a gateway code of the same name and meaning (a test pins this). */
 export function fromVerifyError(error: VerifyError): GatewayError {

@@ -1,6 +1,7 @@
 // Single-use memory of proofs. Implementations must make `claim` atomic ("set if absent"), so two
 // replicas racing with the same proof cannot both win. A Redis/Valkey implementation (SET NX PX)
 // fills the same interface for brokers with several replicas.
+import { RolegateError } from '@rolegate/core';
 
 export interface ReplayCache {
   /** True when the key was already claimed and has not expired (cheap pre-check before STS). */
@@ -10,10 +11,16 @@ export interface ReplayCache {
   close(): Promise<void>;
 }
 
-export class ReplayCacheFullError extends Error {
+export const REPLAY_ERRORS = {
+  'replay.full': { status: 503, description: 'the replay cache is full' },
+} as const;
+
+/** The cache holds as many live entries as it may: new claims wait until old ones expire. */
+export class ReplayCacheFullError extends RolegateError<'replay.full'> {
+  static override readonly registry = REPLAY_ERRORS;
+
   constructor() {
-    super('replay cache is full');
-    this.name = 'ReplayCacheFullError';
+    super('replay.full');
   }
 }
 

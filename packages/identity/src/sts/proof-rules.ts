@@ -130,13 +130,7 @@ function parseAmzDate(value: string): number {
 function parseCredentialScope(value: string): ProofCredential {
   const parts = value.split('/');
   if (parts.length !== 5) throw new IdentityError('proof.bad_credential_scope', 'not 5 fields');
-  const [accessKeyId, date, region, service, terminator] = parts as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const [accessKeyId = '', date = '', region = '', service = '', terminator = ''] = parts;
   if (!ACCESS_KEY_ID.test(accessKeyId))
     throw new IdentityError('proof.bad_credential_scope', 'access key id');
   if (!/^\d{8}$/.test(date)) throw new IdentityError('proof.bad_credential_scope', 'date');

@@ -112,21 +112,23 @@ export function loadIdentitiesFile(path: string): StsIdentity[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new TestkitError('ERR_IDENTITIES_READ', `cannot read identities file ${path}`, { cause });
+    throw new TestkitError('identities.unreadable', `cannot read identities file ${path}`, {
+      cause,
+    });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
-    throw new TestkitError('ERR_IDENTITIES_JSON', `identities file ${path} is not JSON${detail}`, {
+    throw new TestkitError('identities.not_json', `identities file ${path} is not JSON${detail}`, {
       cause,
     });
   }
   const problems = fileProblems(parsed);
   if (problems.length > 0) {
     throw new TestkitError(
-      'ERR_IDENTITIES_INVALID',
+      'identities.invalid',
       `identities file ${path} is invalid:\n  ${problems.join('\n  ')}`,
     );
   }

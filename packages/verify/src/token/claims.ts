@@ -22,10 +22,6 @@ type Obj = { readonly [k: string]: JsonValue };
 
 const bad = (why: string) => new VerifyError('token.bad_claims', why);
 
-function isObject(v: JsonValue | undefined): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function checkAudience(aud: JsonValue | undefined, audiences: ReadonlySet<string>): void {
   if (typeof aud === 'string') {
     if (audiences.has(aud)) return;
