@@ -96,7 +96,8 @@ function tlsFetch(tls: { cert: string; key: string | Buffer; ca?: string | Buffe
           res.on('error', reject);
         },
       );
-      init.signal?.addEventListener('abort', () => req.destroy(new Error('timed out')));
+      // The signal's reason (a TimeoutError) is what the token exchange describes to the user.
+      init.signal?.addEventListener('abort', () => req.destroy(init.signal?.reason as Error));
       req.on('error', reject);
       req.end(body);
     });

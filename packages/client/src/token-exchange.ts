@@ -1,5 +1,5 @@
 // Trades a proof for a rolegate JWT at the broker's RFC 8693 token endpoint.
-import { TOKEN_EXCHANGE_GRANT, TOKEN_PATH } from '@rolegate/core';
+import { describeFetchFailure, TOKEN_EXCHANGE_GRANT, TOKEN_PATH } from '@rolegate/core';
 import { checkBrokerUrl } from './broker-url.ts';
 import { RolegateClientError } from './errors.ts';
 
@@ -33,6 +33,7 @@ export async function exchangeToken(input: ExchangeInput): Promise<IssuedToken> 
   if (input.subjectToken !== undefined) body.set('subject_token', input.subjectToken);
   body.set('subject_token_type', input.subjectTokenType);
   body.set('audience', input.audience);
+  const timeoutMs = input.timeoutMs ?? 10_000;
   let response: Response;
   try {
     response = await doFetch(url, {
@@ -40,12 +41,12 @@ export async function exchangeToken(input: ExchangeInput): Promise<IssuedToken> 
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
       redirect: 'error',
-      signal: AbortSignal.timeout(input.timeoutMs ?? 10_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (cause) {
     throw new RolegateClientError(
       'client.broker_unreachable',
-      `cannot reach the broker at ${url.origin}: ${(cause as Error).message}`,
+      `cannot reach the broker at ${url.origin}: ${describeFetchFailure(cause, { timeoutMs }).text}`,
       { cause },
     );
   }

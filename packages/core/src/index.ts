@@ -25,6 +25,12 @@ export {
   principalFromClaims,
   rolegateClaimProblem,
 } from './claims.ts';
+export {
+  type DescribeFetchFailureOptions,
+  describeFetchFailure,
+  type FetchFailure,
+  type FetchFailureKind,
+} from './describe-fetch-failure.ts';
 export type { ErrorRegistry, ErrorSpec, RolegateErrorOptions } from './errors.ts';
 export { CONFIG_ERRORS, ConfigError, errorSpec, isRolegateError, RolegateError } from './errors.ts';
 export type { JsonErrorCode, JsonValue, ParseJsonOptions } from './json/parse.ts';

@@ -3,7 +3,7 @@
 // through the workload's X.509 certificate.
 
 import { readFile } from 'node:fs/promises';
-import { DISCOVERY_PATH, JWT_TOKEN_TYPE } from '@rolegate/core';
+import { DISCOVERY_PATH, describeFetchFailure, JWT_TOKEN_TYPE } from '@rolegate/core';
 import { checkBrokerUrl } from '../broker-url.ts';
 import type { CredentialSource } from '../credentials.ts';
 import { RolegateClientError } from '../errors.ts';
@@ -155,6 +155,8 @@ async function readCredentialFile(path: string, what: string): Promise<Buffer> {
   }
 }
 
+const DISCOVERY_TIMEOUT_MS = 5000;
+
 /**
  * The broker names its login audience in its discovery document. Because the proof we sign is
  * bound to that audience, trusting it blindly would let a hostile "broker" hand us another
@@ -169,13 +171,16 @@ export async function discoverLoginAudience(
   const url = new URL(DISCOVERY_PATH, broker);
   let doc: { rolegate_login_audience?: unknown };
   try {
-    const response = await doFetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
+    const response = await doFetch(url, {
+      signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
+      redirect: 'error',
+    });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     doc = (await response.json()) as typeof doc;
   } catch (cause) {
     throw new RolegateClientError(
       'client.broker_unreachable',
-      `cannot read ${url}: ${(cause as Error).message}`,
+      `cannot read ${url}: ${describeFetchFailure(cause, { timeoutMs: DISCOVERY_TIMEOUT_MS }).text}`,
       { cause },
     );
   }

@@ -1,8 +1,10 @@
 // One fetch of a JWKS document: bounded in time and size, no redirects, strict JSON, and the
 // freshness the server asked for (RFC 9111 `Cache-Control: max-age` less `Age`). Any failure is a
-// plain Error with the reason; the key source decides what a failure means for verification.
+// plain Error with the reason — for a network failure the cause fetch hides behind 'fetch failed'
+// (refused, TLS, DNS, timeout), as it reaches the gateway's log; the key source decides what a
+// failure means for verification.
 
-import { parseJsonStrict } from '@rolegate/core';
+import { describeFetchFailure, parseJsonStrict } from '@rolegate/core';
 import { type KeySet, keySetFromJwks } from './key-set.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -39,7 +41,17 @@ export function freshnessSeconds(
   return Math.max(0, maxAge - ageSeconds);
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
+/** A failed connection or read, with its cause named; the original stays as `cause`. */
+function unreachable(error: unknown, timeoutMs: number): Error {
+  return new Error(describeFetchFailure(error, { timeoutMs }).text, { cause: error });
+}
+
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  expired: Promise<never>,
+  timeoutMs: number,
+): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) throw new Error(`JWKS is ${declared} bytes, over ${maxBytes}`);
   if (response.body === null) return '';
@@ -47,7 +59,10 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
   let total = 0;
   const reader = response.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await Promise.race([reader.read(), expired]).catch((error: unknown) => {
+      reader.cancel().catch(() => {});
+      throw unreachable(error, timeoutMs);
+    });
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
@@ -60,18 +75,46 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
 }
 
 export async function fetchJwks(url: string, options: FetchJwksOptions): Promise<FetchedJwks> {
-  const response = await options.fetch(url, {
-    method: 'GET',
-    headers: { accept: 'application/jwk-set+json, application/json' },
-    // A redirect could point the verifier at anyone's keys; the configured URL is the only source.
-    redirect: 'error',
-    signal: AbortSignal.timeout(options.timeoutMs),
+  // One deadline for the answer and its body, kept here: once fetch has returned the headers, its
+  // own abort reaches the body only while the Response object is still reachable (undici holds it
+  // weakly), so a body that stalls could wait for ever — and every later refetch with it, as they
+  // join the fetch in flight.
+  const deadline = new AbortController();
+  const expired = new Promise<never>((_resolve, reject) => {
+    deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason), { once: true });
   });
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new Error(`JWKS answered HTTP ${response.status}`);
+  expired.catch(() => {});
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException('the JWKS fetch timed out', 'TimeoutError')),
+    options.timeoutMs,
+  );
+  try {
+    let response: Response;
+    try {
+      response = await options.fetch(url, {
+        method: 'GET',
+        headers: { accept: 'application/jwk-set+json, application/json' },
+        // A redirect could point the verifier at anyone's keys; the configured URL is the only
+        // source.
+        redirect: 'error',
+        signal: deadline.signal,
+      });
+    } catch (error) {
+      throw unreachable(error, options.timeoutMs);
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new Error(`JWKS answered HTTP ${response.status}`);
+    }
+    const text = await readCapped(response, options.maxBytes, expired, options.timeoutMs);
+    return parseJwks(text, response.headers);
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await readCapped(response, options.maxBytes);
+}
+
+/** The document read strictly, and the freshness its headers ask for. */
+function parseJwks(text: string, headers: Headers): FetchedJwks {
   const doc = parseJsonStrict(text, { maxDepth: 8 });
   if (
     typeof doc !== 'object' ||
@@ -86,9 +129,6 @@ export async function fetchJwks(url: string, options: FetchJwksOptions): Promise
   return {
     keySet: keySetFromJwks(doc['keys']),
     text,
-    maxAgeSeconds: freshnessSeconds(
-      response.headers.get('cache-control'),
-      response.headers.get('age'),
-    ),
+    maxAgeSeconds: freshnessSeconds(headers.get('cache-control'), headers.get('age')),
   };
 }
