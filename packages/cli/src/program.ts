@@ -1,4 +1,7 @@
-// The `rolegate` command: a thin layer over the packages.
+// The `rolegate` command: a thin layer over the packages. This file and src/commands/ hold flags
+// and descriptions only; each command's action imports its implementation (src/actions/) when it
+// runs, so `rolegate --version` loads commander alone and `policy check` only @rolegate/policy.
+// test/lazy-loading.test.ts fails when a top-level import here or in a command pulls in more.
 import { Command } from 'commander';
 import { registerBrokerCommand } from './commands/broker.ts';
 import { registerDemoCommand } from './commands/demo.ts';

@@ -2,17 +2,15 @@
 // SIGINT/SIGTERM, then drains. SIGHUP re-reads the config and every policy file; a config or policy
 // that does not load is refused with an error in the log, and the running one keeps serving.
 // With more than one worker, this process becomes the primary of a node:cluster and the same
-// command, run again by each worker, serves the traffic (see docs/gateway.md, "Workers").
-import cluster from 'node:cluster';
+// command, run again by each worker, serves the traffic (see docs/gateway.md, "Workers"). The
+// gateway is loaded only when the command runs: ../actions/gateway.ts.
 import { availableParallelism } from 'node:os';
-import {
-  createGateway,
-  loadGatewayConfigFile,
-  runGatewayPrimary,
-  runGatewayWorker,
-} from '@rolegate/gateway';
-import closeWithGrace from 'close-with-grace';
 import { type Command, InvalidArgumentError } from 'commander';
+
+export interface GatewayFlags {
+  readonly config: string;
+  readonly workers: number;
+}
 
 /** `auto` is one worker per core; otherwise an integer from 1 to 256. */
 export function parseWorkers(value: string): number {
@@ -21,34 +19,6 @@ export function parseWorkers(value: string): number {
     throw new InvalidArgumentError('give a number of workers from 1 to 256, or auto');
   }
   return Number(value);
-}
-
-async function runSingle(configFile: string): Promise<void> {
-  const config = loadGatewayConfigFile(configFile);
-  const gateway = await createGateway(config, { configFile });
-  await gateway.listen();
-  // reload() logs what it did, and never throws: a refused reload keeps the old config.
-  const onHangup = () => void gateway.reload();
-  process.on('SIGHUP', onHangup);
-  // close-with-grace stops on SIGHUP by default; here SIGHUP means reload, never stop.
-  closeWithGrace({ delay: 15_000, skip: ['SIGHUP'] }, async ({ err }) => {
-    process.off('SIGHUP', onHangup);
-    if (err) gateway.logger.error({ err }, 'shutting down after an error');
-    await gateway.close();
-  });
-}
-
-async function runPrimary(configFile: string, workers: number): Promise<void> {
-  const primary = await runGatewayPrimary({ configFile, workers });
-  const onHangup = () => primary.reload();
-  process.on('SIGHUP', onHangup);
-  closeWithGrace({ delay: 25_000, skip: ['SIGHUP'] }, async () => {
-    process.off('SIGHUP', onHangup);
-    await primary.close();
-  });
-  // Workers that keep dying stop the gateway: exit non-zero so a supervisor notices.
-  const { ok } = await primary.stopped;
-  if (!ok) process.exit(1);
 }
 
 export function registerGatewayCommand(program: Command): void {
@@ -62,13 +32,8 @@ export function registerGatewayCommand(program: Command): void {
       parseWorkers,
       1,
     )
-    .action(async (flags: { config: string; workers: number }) => {
-      if (cluster.isWorker) {
-        await runGatewayWorker(flags.config);
-      } else if (flags.workers > 1) {
-        await runPrimary(flags.config, flags.workers);
-      } else {
-        await runSingle(flags.config);
-      }
+    .action(async (flags: GatewayFlags) => {
+      const { runGateway } = await import('../actions/gateway.ts');
+      await runGateway(flags);
     });
 }

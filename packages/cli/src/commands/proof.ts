@@ -1,7 +1,7 @@
-// `rolegate proof`: prints an rgsts1 proof made with the caller's AWS credentials.
-import { createStsProof } from '@rolegate/client';
+// `rolegate proof`: prints an rgsts1 proof made with the caller's AWS credentials. What it runs:
+// ../actions/proof.ts.
 import type { Command } from 'commander';
-import { type LoginTargetFlags, resolveLoginTarget } from '../lib/login-target.ts';
+import type { LoginTargetFlags } from '../lib/login-target.ts';
 import { addLoginFlags } from './login-flags.ts';
 
 export function registerProofCommand(program: Command): void {
@@ -10,12 +10,7 @@ export function registerProofCommand(program: Command): void {
       .command('proof')
       .description('print a presigned sts:GetCallerIdentity proof (rgsts1.…) for a broker'),
   ).action(async (flags: LoginTargetFlags) => {
-    const target = await resolveLoginTarget(flags, false);
-    const proof = await createStsProof({
-      audience: target.loginAudience,
-      credentials: target.credentials,
-      endpoint: target.endpoint,
-    });
-    process.stdout.write(`${proof}\n`);
+    const { runProof } = await import('../actions/proof.ts');
+    await runProof(flags);
   });
 }

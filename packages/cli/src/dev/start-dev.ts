@@ -61,7 +61,11 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       x509: devX509BrokerConfig(prepared.x509),
     });
     const broker = await createBroker(config, options.logger ? { logger: options.logger } : {});
-    await broker.listen();
+    // A broker that cannot listen still watches its key ring: closed, or the process never ends.
+    await broker.listen().catch(async (error: unknown) => {
+      await broker.close();
+      throw error;
+    });
     const gateway = await startDevGateway({
       stateDir,
       port: options.port === 0 ? 0 : options.port + 2,

@@ -3,8 +3,8 @@
 
 export class CliError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'CliError';
     this.code = code;
   }

@@ -1,0 +1,134 @@
+// Start-up of the built `rolegate` bin (packages/cli/bin/rolegate.js, which runs dist/): each
+// command as a whole process, in turns with the anchor `node -e 0` (A B A B …), so every command
+// is compared with a Node start measured under the same machine conditions. Prints each command's
+// wall time (median, min, max) and its ratio to the anchor of the same turn (median, min, max),
+// beside the target where there is one.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'packages', 'cli', 'bin', 'rolegate.js');
+const TURNS = 21;
+const WARMUP = 2;
+
+interface Case {
+  readonly name: string;
+  readonly args: readonly string[];
+  /** Largest median ratio to `node -e 0` the command should start within. */
+  readonly target?: number;
+}
+
+/** The dist/ files the bin needs for these commands; missing ones mean no build. */
+const BUILT = [
+  join(ROOT, 'packages', 'cli', 'dist', 'main.js'),
+  ...['core', 'policy'].map((p) => join(ROOT, 'packages', p, 'dist', 'index.js')),
+];
+
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+/** Runs one process to its end; its wall time in milliseconds. */
+function time(args: readonly string[], env: NodeJS.ProcessEnv): number {
+  const start = performance.now();
+  const run = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - start;
+  if (run.status !== 0) {
+    throw new Error(`node ${args.join(' ')} exited with ${run.status}: ${run.stderr.toString()}`);
+  }
+  return ms;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+/** `median (min–max)`. */
+const spread = (values: readonly number[], digits: number) => {
+  const [mid, min, max] = [median(values), Math.min(...values), Math.max(...values)];
+  return `${mid.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`;
+};
+
+export default async function cliBench(): Promise<void> {
+  console.log('\n## cli: start-up of the built bin, whole processes, in turns with node -e 0');
+  const missing = BUILT.filter((file) => !existsSync(file));
+  if (missing.length > 0) {
+    console.log(`no build (${missing.join(', ')} missing): run \`npm run build\` first`);
+    return;
+  }
+  const cliDir = join(ROOT, 'packages', 'cli');
+  if (newest(join(cliDir, 'src')) > newest(join(cliDir, 'dist'))) {
+    console.log(
+      'note: packages/cli/src is newer than its dist/: run `npm run build` to measure it',
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'rolegate-bench-cli-'));
+  const policy = join(dir, 'policy.json');
+  writeFileSync(
+    policy,
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111122223333:role/orders' },
+          Action: 'vpc-lattice-svcs:Invoke',
+          Resource: 'arn:aws:vpc-lattice:us-west-2:111122223333:service/svc-0123456789abcdef0/*',
+          Condition: { StringEquals: { 'vpc-lattice-svcs:RequestMethod': 'GET' } },
+        },
+      ],
+    }),
+  );
+  const cases: Case[] = [
+    { name: 'rolegate --version', args: [BIN, '--version'], target: 3 },
+    { name: 'rolegate --help', args: [BIN, '--help'] },
+    {
+      name: 'rolegate policy check (1 statement)',
+      args: [BIN, 'policy', 'check', policy],
+      target: 4,
+    },
+    { name: 'rolegate token --help', args: [BIN, 'token', '--help'] },
+  ];
+  const env = { ...process.env };
+  delete env['NODE_OPTIONS'];
+  const anchorArgs = ['-e', '0'];
+  try {
+    const anchor: number[] = [];
+    const wall = cases.map(() => [] as number[]);
+    const ratio = cases.map(() => [] as number[]);
+    for (let turn = -WARMUP; turn < TURNS; turn++) {
+      for (const [i, c] of cases.entries()) {
+        const a = time(anchorArgs, env);
+        const ms = time(c.args, env);
+        if (turn < 0) continue;
+        anchor.push(a);
+        wall[i]!.push(ms);
+        ratio[i]!.push(ms / a);
+      }
+    }
+    const rows = [
+      { command: 'anchor: node -e 0', 'ms median (min–max)': spread(anchor, 1) },
+      ...cases.map((c, i) => ({
+        command: c.name,
+        'ms median (min–max)': spread(wall[i]!, 1),
+        'x anchor median (min–max)': spread(ratio[i]!, 2),
+        target: c.target === undefined ? '' : `≤ ${c.target}`,
+        met: c.target === undefined ? '' : median(ratio[i]!) <= c.target ? 'yes' : 'NO',
+      })),
+    ];
+    console.table(rows);
+    console.log(
+      `${TURNS} turns after ${WARMUP} warm-up; ratios are taken turn by turn against the anchor run just before; wall time around spawnSync`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,13 @@
+// What `rolegate proof` runs (its flags: ../commands/proof.ts).
+import { createStsProof } from '@rolegate/client';
+import { type LoginTargetFlags, resolveLoginTarget } from '../lib/login-target.ts';
+
+export async function runProof(flags: LoginTargetFlags): Promise<void> {
+  const target = await resolveLoginTarget(flags, false);
+  const proof = await createStsProof({
+    audience: target.loginAudience,
+    credentials: target.credentials,
+    endpoint: target.endpoint,
+  });
+  process.stdout.write(`${proof}\n`);
+}
