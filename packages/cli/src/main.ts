@@ -1,5 +1,5 @@
 // Entry point of the `rolegate` binary.
-import { reportError } from './lib/errors.ts';
+import { reportError } from './lib/report-error.ts';
 import { buildProgram } from './program.ts';
 
 try {

@@ -55,7 +55,7 @@ describe('rolegate broker that cannot listen', () => {
     assert.match(
       res.stderr,
       new RegExp(
-        `rolegate: EADDRINUSE: the broker cannot listen on 127\\.0\\.0\\.1:${held.port}: the port is taken; pass --port or change listen\\.port\\n`,
+        `rolegate: cli\\.address_in_use: the broker cannot listen on 127\\.0\\.0\\.1:${held.port}: the port is taken \\(EADDRINUSE\\); pass --port or change listen\\.port\\n`,
       ),
     );
   });
@@ -83,7 +83,7 @@ describe('rolegate dev whose ports are taken', () => {
       assert.equal(res.code, 1, `exit ${res.code}: ${res.stderr}`);
       assert.match(
         res.stderr,
-        /rolegate: EADDRINUSE: rolegate dev cannot listen on 127\.0\.0\.1:\d+/,
+        /rolegate: cli\.address_in_use: rolegate dev cannot listen on 127\.0\.0\.1:\d+/,
       );
       assert.match(res.stderr, /another `rolegate dev` may be running/);
       assert.match(res.stderr, /pass --port 0 to use any free ports/);

@@ -1,20 +1,21 @@
-// How the CLI reports failures: one line with the stable code, exit code 1 (2 for usage errors,
-// which commander reports itself). Stack traces only with ROLEGATE_DEBUG=1.
+// The CLI's own errors, on rolegate's one error base; lib/report-error.ts prints them (and every
+// other package's) as one line with the stable code.
 
-export class CliError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CliError';
-    this.code = code;
-  }
-}
+import { RolegateError } from '@rolegate/core';
 
-export function reportError(error: unknown): void {
-  const e = error as { code?: unknown; message?: string; issues?: readonly string[] };
-  const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
-  process.stderr.write(`rolegate: ${code}${e?.message ?? String(error)}\n`);
-  if (process.env.ROLEGATE_DEBUG === '1' && error instanceof Error)
-    process.stderr.write(`${error.stack}\n`);
-  process.exitCode = 1;
+export const CLI_ERRORS = {
+  'cli.no_broker': { status: 400, description: 'no broker is named' },
+  'cli.no_login_audience': { status: 400, description: 'the login audience is unknown' },
+  'cli.unknown_dev_identity': { status: 400, description: 'no such rolegate dev identity' },
+  'cli.invalid_option': { status: 400, description: 'an option is invalid' },
+  'cli.exec_failed': { status: 500, description: 'the command could not start' },
+  'cli.kms_unavailable': { status: 503, description: "the KMS key's public key cannot be read" },
+  'cli.address_in_use': { status: 500, description: 'the port is taken' },
+  'cli.address_forbidden': { status: 500, description: 'the port needs privileges' },
+} as const;
+
+export type CliErrorCode = keyof typeof CLI_ERRORS;
+
+export class CliError extends RolegateError<CliErrorCode> {
+  static override readonly registry = CLI_ERRORS;
 }

@@ -1,6 +1,5 @@
 // A server that could not listen, said so that a user can act on it: which address, why, and
-// what to do. The system's code stays the error's code (`rolegate: EADDRINUSE: …`), as the gateway
-// reports it too.
+// what to do, with the system's code in the message (`rolegate: cli.address_in_use: … (EADDRINUSE)`).
 import { CliError } from './errors.ts';
 
 interface ListenError {
@@ -20,12 +19,12 @@ export function listenFailure(error: unknown, what: string, whenTaken: string): 
       ? ` on ${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`
       : '';
   if (e.code === 'EADDRINUSE') {
-    const message = `${what} cannot listen${where}: the port is taken; ${whenTaken}`;
-    return new CliError('EADDRINUSE', message, { cause: error });
+    const message = `${what} cannot listen${where}: the port is taken (EADDRINUSE); ${whenTaken}`;
+    return new CliError('cli.address_in_use', message, { cause: error });
   }
   if (e.code === 'EACCES') {
-    const message = `${what} may not listen${where}: a port below 1024 needs privileges; choose another with --port`;
-    return new CliError('EACCES', message, { cause: error });
+    const message = `${what} may not listen${where}: a port below 1024 needs privileges (EACCES); choose another with --port`;
+    return new CliError('cli.address_forbidden', message, { cause: error });
   }
   return error;
 }
