@@ -38,6 +38,35 @@ export const CLIENT_ERRORS = {
     status: 502,
     description: 'the SPIFFE Workload API sent an unusable SVID',
   },
+  'client.file_unreadable': {
+    status: 400,
+    description: 'a certificate, key, bundle or passphrase file cannot be read',
+  },
+  'client.passphrase_invalid': {
+    status: 400,
+    description: 'a key or PKCS#12 bundle needs a passphrase, or the one given is wrong',
+  },
+  'client.key_mismatch': {
+    status: 400,
+    description: 'the private key is not the key of the certificate',
+  },
+  'client.certificate_expired': { status: 400, description: 'the certificate has expired' },
+  'client.certificate_not_yet_valid': {
+    status: 400,
+    description: 'the certificate is not valid yet',
+  },
+  'client.roles_anywhere_refused': {
+    status: 403,
+    description: 'IAM Roles Anywhere refused to create a session',
+  },
+  'client.roles_anywhere_unreachable': {
+    status: 503,
+    description: 'IAM Roles Anywhere cannot be reached',
+  },
+  'client.roles_anywhere_bad_response': {
+    status: 502,
+    description: 'IAM Roles Anywhere answered something unusable',
+  },
 } as const satisfies ErrorRegistry;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;
