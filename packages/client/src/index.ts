@@ -81,3 +81,4 @@ export {
   jwsAlgorithmFor,
   readPrivateKey,
 } from './x509-keys.ts';
+export * from './roles-anywhere.ts';

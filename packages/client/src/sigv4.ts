@@ -3,6 +3,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { encodeRfc3986 } from './aws-uri-encode.ts';
 
 export interface PresignInput {
   readonly credentials: AwsCredentialIdentity;
@@ -50,13 +51,4 @@ export async function presignStsGet(input: PresignInput): Promise<string> {
     })
     .join('&');
   return `https://${input.host}/?${query}`;
-}
-
-// SigV4 canonical query encoding: everything but unreserved characters is %XX-escaped, so the URL
-// we hand out is byte-for-byte what was signed.
-function encodeRfc3986(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
 }

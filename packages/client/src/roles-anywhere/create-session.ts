@@ -1,0 +1,150 @@
+// Calls IAM Roles Anywhere CreateSession and reads its answer strictly: temporary credentials
+// out, or an error that names what the service said. AWS answers an error with
+// `x-amzn-ErrorType: <Type>[:<namespace>]` and `{"message": …}`; both are carried in the message
+// so `credential_process` users see AccessDeniedException and its reason, not a bare 403.
+import { describeFetchFailure, parseJsonStrict } from '@rolegate/core';
+import { RolegateClientError } from '../errors.ts';
+import { type CreateSessionInput, signCreateSessionRequest } from './sign-request.ts';
+
+export interface RolesAnywhereSession {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+  /** `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
+  readonly assumedRoleArn?: string;
+  readonly sourceIdentity?: string;
+}
+
+export interface CreateSessionOptions extends CreateSessionInput {
+  /** Whole call, body included. Default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+// A credential set is a few kilobytes; a larger answer is not one.
+const MAX_ANSWER_BYTES = 256 * 1024;
+
+export async function createSession(options: CreateSessionOptions): Promise<RolesAnywhereSession> {
+  const request = signCreateSessionRequest(options);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let status: number;
+  let errorType: string | null;
+  let text: string;
+  try {
+    const response = await fetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    status = response.status;
+    errorType = response.headers.get('x-amzn-errortype');
+    text = await readBounded(response);
+  } catch (cause) {
+    if (cause instanceof RolegateClientError) throw cause;
+    const failure = describeFetchFailure(cause, { timeoutMs });
+    throw new RolegateClientError(
+      'client.roles_anywhere_unreachable',
+      `Roles Anywhere at ${new URL(request.url).origin} cannot be reached: ${failure.text}`,
+      { cause },
+    );
+  }
+  if (status >= 200 && status < 300) return readSession(text);
+  const type = errorType?.split(':')[0] || 'an error';
+  const said = serviceMessage(text);
+  const detail = `Roles Anywhere answered ${status} ${type}${said ? `: ${said}` : ''}`;
+  if (status >= 500 || status === 429)
+    throw new RolegateClientError('client.roles_anywhere_unreachable', detail, { status });
+  throw new RolegateClientError('client.roles_anywhere_refused', detail, { status });
+}
+
+async function readBounded(response: Response): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > MAX_ANSWER_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body === null) return '';
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > MAX_ANSWER_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(): RolegateClientError {
+  return new RolegateClientError(
+    'client.roles_anywhere_bad_response',
+    `Roles Anywhere answered more than ${MAX_ANSWER_BYTES} bytes`,
+  );
+}
+
+// The service's own words, one line, bounded: it is shown to people, never parsed further.
+function serviceMessage(text: string): string | undefined {
+  try {
+    const parsed = parseJsonStrict(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      const message = parsed['message'] ?? parsed['Message'];
+      if (typeof message === 'string') return oneLine(message);
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page): say nothing rather than echo it.
+  }
+  return undefined;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+function readSession(text: string): RolesAnywhereSession {
+  let parsed: unknown;
+  try {
+    parsed = parseJsonStrict(text);
+  } catch (cause) {
+    throw bad('its answer is not JSON', cause);
+  }
+  const set = field(parsed, 'credentialSet');
+  if (!Array.isArray(set) || set.length !== 1) throw bad('credentialSet must hold one entry');
+  const entry = set[0];
+  const credentials = field(entry, 'credentials');
+  const accessKeyId = field(credentials, 'accessKeyId');
+  const secretAccessKey = field(credentials, 'secretAccessKey');
+  const sessionToken = field(credentials, 'sessionToken');
+  const expiration = field(credentials, 'expiration');
+  if (typeof accessKeyId !== 'string' || !/^[A-Z0-9]{16,128}$/.test(accessKeyId))
+    throw bad('credentials.accessKeyId is missing or malformed');
+  if (typeof secretAccessKey !== 'string' || secretAccessKey === '')
+    throw bad('credentials.secretAccessKey is missing');
+  if (typeof sessionToken !== 'string' || sessionToken === '')
+    throw bad('credentials.sessionToken is missing');
+  const expires = typeof expiration === 'string' ? new Date(expiration) : undefined;
+  if (expires === undefined || Number.isNaN(expires.getTime()))
+    throw bad('credentials.expiration is missing or not a date');
+  const assumed = field(field(entry, 'assumedRoleUser'), 'arn');
+  const sourceIdentity = field(entry, 'sourceIdentity');
+  return {
+    accessKeyId,
+    secretAccessKey,
+    sessionToken,
+    expiration: expires,
+    ...(typeof assumed === 'string' ? { assumedRoleArn: assumed } : {}),
+    ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
+  };
+}
+
+function field(value: unknown, name: string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function bad(what: string, cause?: unknown): RolegateClientError {
+  return new RolegateClientError(
+    'client.roles_anywhere_bad_response',
+    `Roles Anywhere answered 2xx but ${what}`,
+    { cause },
+  );
+}
