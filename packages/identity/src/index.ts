@@ -36,14 +36,23 @@ export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
 export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';
 export { StsLogin, type StsLoginOptions, type StsLoginResult } from './sts/sts-login.ts';
 export { validateStsProof } from './sts/validate-proof.ts';
+// Parsing, path validation, tags and source identity are exported too for emulators of
+// certificate-based AWS services (@rolegate/testkit's IAM Roles Anywhere), so they hold a
+// certificate to exactly the rules rolegate's own certificate logins do.
+export { type ParsedCertificate, parseCertificate, serialHex } from './x509/certificate.ts';
 export { CertificateAuthenticator, openStore } from './x509/certificate-authenticator.ts';
 export type { CertificateIdentity } from './x509/certificate-identity.ts';
+export { MAX_PATH_LENGTH } from './x509/certificate-identity.ts';
 export type { CertificateMethod, CertificatePrincipal } from './x509/certificate-principal.ts';
+export { sourceIdentity } from './x509/certificate-principal.ts';
+export { CrlSet } from './x509/crl.ts';
 export { JWT_SVID_ALGORITHMS, type JwtSvidAlgorithm, JwtSvidLogin } from './x509/jwt-svid-login.ts';
 export { describeName } from './x509/names.ts';
+export { parsePem } from './x509/pem.ts';
 export { Profiles } from './x509/profiles.ts';
 export { parseSpiffeId, type SpiffeId } from './x509/spiffe-id.ts';
-export { tagValueProblem } from './x509/tags.ts';
+export { certificateTags, tagValueProblem } from './x509/tags.ts';
 export { peerCertificateChain } from './x509/tls-peer-chain.ts';
 export type { TrustStore } from './x509/trust-store.ts';
+export { verifyChain } from './x509/verify-chain.ts';
 export { X509Login } from './x509/x509-login.ts';

@@ -13,6 +13,21 @@ export type { KmsKeyState, SignDenial } from './kms/key-store.ts';
 export type { KmsErrorCode } from './kms/kms-error.ts';
 export { KMS_ERRORS } from './kms/kms-error.ts';
 export type { KmsOperation } from './kms/service.ts';
+export type { RolesAnywhereEmulator } from './roles-anywhere/emulator.ts';
+export { startRolesAnywhereEmulator } from './roles-anywhere/emulator.ts';
+export type { RolesAnywhereSessionRecord } from './roles-anywhere/issue-session.ts';
+export type {
+  RolesAnywhereEmulatorOptions,
+  RolesAnywhereProfileOptions,
+  RolesAnywhereRoleOptions,
+  RolesAnywhereTrustAnchorOptions,
+} from './roles-anywhere/options.ts';
+export type {
+  RolesAnywhereErrorType,
+  RolesAnywhereRefusal,
+  RolesAnywhereRefusalReason,
+} from './roles-anywhere/refusal.ts';
+export { ROLES_ANYWHERE_ERRORS } from './roles-anywhere/refusal.ts';
 export { createDevIdentities, DEFAULT_DEV_ACCOUNT } from './sts/dev-identities.ts';
 export type { RecordedRequest, StsEmulator, StsEmulatorOptions } from './sts/emulator.ts';
 export { startStsEmulator } from './sts/emulator.ts';
