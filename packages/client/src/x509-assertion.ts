@@ -4,13 +4,14 @@
 // broker, once, briefly. The broker validates the chain; here we only refuse what it would
 // refuse for certain (a key that does not match the leaf, a key type with no JWS algorithm).
 
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { X509_ASSERTION_TOKEN_TYPE } from '@rolegate/core';
 import { SignJWT } from 'jose';
 import { RolegateClientError } from './errors.ts';
+import { readCertificates } from './pem-certificates.ts';
 import { type CertificateKeyInput, jwsAlgorithmFor, readPrivateKey } from './x509-keys.ts';
 
-export { X509_ASSERTION_TOKEN_TYPE };
+export { readCertificates, X509_ASSERTION_TOKEN_TYPE };
 /** The broker refuses a longer lifetime (docs/specs/x509.md §1). */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 /** The broker refuses more certificates in `x5c`. */
@@ -80,31 +81,4 @@ export async function createX509Assertion(options: X509AssertionOptions): Promis
     .setExpirationTime(iat + lifetime)
     .setJti(randomUUID())
     .sign(key);
-}
-
-const PEM_CERTIFICATE =
-  /-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+?)-----END CERTIFICATE-----/g;
-
-/** Every CERTIFICATE block of a PEM text, parsed (a block that is not a certificate is an error). */
-export function readCertificates(pem: string | Buffer, what: string): X509Certificate[] {
-  const text = typeof pem === 'string' ? pem : pem.toString('utf8');
-  const found: X509Certificate[] = [];
-  for (const match of text.matchAll(PEM_CERTIFICATE)) {
-    try {
-      found.push(new X509Certificate(Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64')));
-    } catch (cause) {
-      throw new RolegateClientError(
-        'client.certificate_invalid',
-        `the ${what} PEM holds a block that is not a certificate`,
-        { cause },
-      );
-    }
-  }
-  if (found.length === 0 && text.includes('-----BEGIN')) {
-    throw new RolegateClientError(
-      'client.certificate_invalid',
-      `the ${what} file holds no CERTIFICATE block`,
-    );
-  }
-  return found;
 }

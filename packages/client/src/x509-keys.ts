@@ -20,29 +20,74 @@ export function readPrivateKey(input: CertificateKeyInput, passphrase?: string):
     }
     return input;
   }
+  try {
+    return decodePrivateKey(input as string | Buffer, passphrase, 'the private key');
+  } catch (error) {
+    // The X.509 assertion and the TLS login have always reported a passphrase problem as
+    // client.certificate_invalid (docs/errors.md); they keep that code.
+    if (error instanceof RolegateClientError && error.code === 'client.passphrase_invalid') {
+      throw new RolegateClientError('client.certificate_invalid', error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * A private key from PEM or DER bytes, telling a passphrase problem — an encrypted key with no
+ * passphrase, or one that does not open it: `client.passphrase_invalid` — from a key that cannot
+ * be read (`client.certificate_invalid`). `what` names the key in messages (its file, say).
+ */
+export function decodePrivateKey(
+  input: string | Buffer,
+  passphrase: string | undefined,
+  what: string,
+): KeyObject {
   const text = typeof input === 'string' ? input : input.toString('latin1');
   const isPem = text.includes('-----BEGIN');
-  if (isPem && text.includes('ENCRYPTED') && passphrase === undefined) {
+  const encrypted = isPem ? ENCRYPTED_PEM.test(text) : isEncryptedPkcs8Der(Buffer.from(input));
+  if (encrypted && passphrase === undefined) {
     throw new RolegateClientError(
-      'client.certificate_invalid',
-      'the private key is encrypted: give its passphrase',
+      'client.passphrase_invalid',
+      `${what} is encrypted: give its passphrase`,
     );
   }
   try {
     return isPem
       ? createPrivateKey({ key: text, format: 'pem', passphrase })
       : createPrivateKey({
-          key: Buffer.from(input as string | Buffer),
+          key: Buffer.from(input),
           format: 'der',
           type: 'pkcs8',
+          ...(encrypted ? { passphrase } : {}),
         });
   } catch (cause) {
+    const reason = (cause as { code?: string }).code ?? 'bad key';
+    // A wrong passphrase shows as a bad decrypt, or — when the padding happens to look right —
+    // as garbage that does not decode: either way the passphrase does not open the key.
+    if (encrypted) {
+      throw new RolegateClientError(
+        'client.passphrase_invalid',
+        `the passphrase does not open ${what} (${reason})`,
+        { cause },
+      );
+    }
     throw new RolegateClientError(
       'client.certificate_invalid',
-      `the private key cannot be read (${(cause as { code?: string }).code ?? 'bad key'}): PKCS#8, encrypted PKCS#8, SEC1 or PKCS#1 expected`,
+      `${what} cannot be read (${reason}): PKCS#8, encrypted PKCS#8, SEC1 or PKCS#1 expected`,
       { cause },
     );
   }
+}
+
+/** Encrypted PKCS#8, or OpenSSL's traditional encryption of PKCS#1 and SEC1 keys. */
+const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: *4, *ENCRYPTED/m;
+
+/** EncryptedPrivateKeyInfo opens with an AlgorithmIdentifier SEQUENCE, PrivateKeyInfo with an INTEGER. */
+function isEncryptedPkcs8Der(der: Buffer): boolean {
+  if (der[0] !== 0x30 || der.length < 4) return false;
+  const first = der[1]!;
+  const header = first < 0x80 ? 2 : 2 + (first & 0x7f);
+  return der[header] === 0x30;
 }
 
 /** The one JWS algorithm for a key; RSA below 2048 bits and other key types are refused. */
