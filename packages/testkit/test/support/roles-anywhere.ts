@@ -204,7 +204,10 @@ export async function resign(url: string, r: Resign): Promise<WireRequest> {
     {
       method: 'POST',
       path: target.pathname,
-      query: Object.fromEntries(target.searchParams),
+      // Every value of a repeated name, as the emulator canonicalises them.
+      query: Object.fromEntries(
+        [...new Set(target.searchParams.keys())].map((k) => [k, target.searchParams.getAll(k)]),
+      ),
       signedHeaders: Object.fromEntries(r.signedHeaders.map((h) => [h, all[h] as string])),
       payloadHash: createHash('sha256').update(r.body).digest('hex'),
     },
