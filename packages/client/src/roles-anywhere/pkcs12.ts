@@ -76,7 +76,7 @@ export function readPkcs12(der: Uint8Array, passphrase: string | undefined): Pkc
         budget,
         `the private key in ${what}`,
       );
-      privateKeys.push(readPkcs8(plain, what));
+      privateKeys.push(openedWith(() => readPkcs8(plain, what)));
     }
   });
   return { certificates, privateKeys };
@@ -106,7 +106,7 @@ function readSafe(
       budget,
       `the certificates in ${what}`,
     );
-    return parseDer(plain, SafeContents, `${what}'s decrypted bags`);
+    return openedWith(() => parseDer(plain, SafeContents, `${what}'s decrypted bags`));
   }
   throw new RolegateClientError(
     'client.certificate_invalid',
@@ -114,6 +114,26 @@ function readSafe(
       ? `${what} is encrypted to a public key (envelopedData): this reader opens password bundles only`
       : `${what} holds content of type ${safe.contentType}, not data or encryptedData`,
   );
+}
+
+/**
+ * Reads what a password decrypted. CBC padding catches a wrong password only 255 times in 256;
+ * the other time the plaintext is noise, so a plaintext that does not parse is the passphrase's
+ * fault too (or a damaged file, which the MAC, when there is one, has already ruled out).
+ */
+function openedWith<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof RolegateClientError && error.code === 'client.certificate_invalid') {
+      throw new RolegateClientError(
+        'client.passphrase_invalid',
+        `the passphrase does not decrypt the bundle: ${error.message}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /** The DER certificate of an X.509 certBag; undefined for other certificate types. */
