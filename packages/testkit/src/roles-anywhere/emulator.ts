@@ -2,8 +2,15 @@
 // X.509 signature verified for real, the certificate path validated by @rolegate/identity, the
 // role's trust policy evaluated by @rolegate/policy, and the vended credentials registered with
 // an STS emulator, so a caller can go from a certificate to GetCallerIdentity without AWS. A
-// server only: it never makes a request of its own. README.md ("Roles Anywhere emulator") says
-// what it follows of AWS and where it simplifies.
+// server only: it never makes a request of its own.
+//
+// Where it simplifies (README.md, "Roles Anywhere emulator", has the whole list): error types AWS
+// does not document are chosen (disabled resources, a stale date and a role outside the profile
+// are AccessDeniedException); the checks run in the order of create-session.ts; the body takes
+// only durationSeconds and roleSessionName, the ARNs come from the query only; the default
+// attribute mapping only, no session or managed policies, no CRLs, no instance properties; the
+// profile's durationSeconds caps the request's; sessions are not shortened to the certificate's
+// notAfter; packedPolicySize is an estimate; Host and Content-Type values are not checked.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { createTestCa, issueServerCert } from '../ca/index.ts';
