@@ -4,10 +4,13 @@
 // other MAC digests and ciphers, one iteration, empty and non-ASCII passphrases), and each
 // refusal: passphrase, RC2-40, keys and certificates that do not pair, iteration bounds.
 import assert from 'node:assert/strict';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { createRootAuthority, type TestKeyType } from '@rolegate/testkit';
+import { Pfx } from '../src/roles-anywhere/pkcs12-asn1.ts';
+import { bmpPassword, KDF_PURPOSE, pkcs12Kdf } from '../src/roles-anywhere/pkcs12-kdf.ts';
 import {
   loadSigningMaterial,
   type SigningMaterialSource,
@@ -105,6 +108,31 @@ describe('PKCS#12 bundles from openssl', { skip }, () => {
         delete process.env.ROLEGATE_TEST_EMPTY;
       }
     }
+  });
+
+  it('opens a bundle whose MAC was keyed by the absent password, as OpenSSL does', async () => {
+    // Some tools key the MAC of a password-less bundle with no password bytes at all rather than
+    // an empty BMPString; OpenSSL tries both. Such a bundle is made here from an unprotected one
+    // (openssl writes only the other form), its MAC computed with the KDF tested above.
+    const leaf = intermediate.issueLeaf();
+    const pfx = AsnConvert.parse(
+      readFileSync(bundleOf(dir, leaf, '', ['-certpbe', 'NONE', '-keypbe', 'NONE'])),
+      Pfx,
+    );
+    const macData = pfx.macData!;
+    const authSafe = Buffer.from(AsnConvert.parse(pfx.authSafe.content, OctetString).buffer);
+    const salt = Buffer.from(macData.macSalt.buffer);
+    const key = pkcs12Kdf(
+      'sha256',
+      bmpPassword(null),
+      salt,
+      KDF_PURPOSE.mac,
+      macData.iterations,
+      32,
+    );
+    macData.mac.digest = new OctetString(createHmac('sha256', key).update(authSafe).digest());
+    const certificate = dir.write('absent-password.p12', Buffer.from(AsnConvert.serialize(pfx)));
+    assert.deepEqual((await loadSigningMaterial({ certificate })).certificate, leaf.der);
   });
 
   it('finds the leaf by its key, wherever it is, and keeps the other certificates', async () => {
