@@ -272,6 +272,7 @@ describe('loadSigningMaterial refuses', () => {
       {},
       { certificate },
       { certificate, privateKey: certificate, workloadApi: 'unix:///tmp/agent.sock' },
+      { intermediates: certificate, workloadApi: 'unix:///tmp/agent.sock' },
       { ...filesFor(leaf, encrypted), passphrase: { file: certificate, env: 'X' } },
     ] satisfies SigningMaterialSource[]) {
       assert.equal(await codeOf(source), 'client.invalid_option', JSON.stringify(source));

@@ -65,7 +65,8 @@ export async function loadSigningMaterial(source: SigningMaterialSource): Promis
   if (Number.isNaN(now.getTime())) throw new TypeError('now() must return a valid Date');
   let loaded: LoadedMaterial;
   if (source.workloadApi !== undefined) {
-    if (source.certificate !== undefined || source.privateKey !== undefined) {
+    const files = [source.certificate, source.privateKey, source.intermediates];
+    if (files.some((file) => file !== undefined)) {
       throw invalidOption('give a Workload API or certificate files, not both');
     }
     // Only here: the Workload API client loads gRPC, which the file path never needs.
