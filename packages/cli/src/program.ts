@@ -4,6 +4,7 @@
 // test/lazy-loading.test.ts fails when a top-level import here or in a command pulls in more.
 import { Command } from 'commander';
 import { registerBrokerCommand } from './commands/broker.ts';
+import { registerCredentialProcessCommand } from './commands/credential-process.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDevCommand } from './commands/dev.ts';
 import { registerExecCommand } from './commands/exec.ts';
@@ -11,7 +12,9 @@ import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerKeysCommand } from './commands/keys.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerProofCommand } from './commands/proof.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerTokenCommand } from './commands/token.ts';
+import { registerUpdateCommand } from './commands/update.ts';
 
 export function buildProgram(): Command {
   const program = new Command('rolegate')
@@ -26,5 +29,8 @@ export function buildProgram(): Command {
   registerExecCommand(program);
   registerKeysCommand(program);
   registerPolicyCommand(program);
+  registerCredentialProcessCommand(program);
+  registerServeCommand(program);
+  registerUpdateCommand(program);
   return program;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SIGNING_ALGORITHMS } from '@rolegate/broker';
+import { createRootAuthority } from '@rolegate/testkit';
 import { HELP_SIGNING_ALGORITHMS } from '../src/commands/keys.ts';
 import { BIN, type CliResult, cleanEnv, NODE_ARGS } from './support/run-cli.ts';
 
@@ -88,6 +89,7 @@ describe('rolegate loads only what the command runs', () => {
       ['policy', 'check', '--help'],
       ['keys', 'add', '--help'],
       ['dev', '--help'],
+      ['credential-process', '--help'],
     ]) {
       const run = await cli(...args);
       assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
@@ -128,6 +130,43 @@ describe('rolegate loads only what the command runs', () => {
       for (const name of [...SERVER_SIDE, EMULATORS]) {
         assert.ok(!run.packages.has(name), `${args[0]} loaded ${name}`);
       }
+    }
+  });
+
+  it('credential-process: the Roles Anywhere signer, no gRPC, AWS SDK, jose or server code', async () => {
+    // It runs on every credential refresh of every SDK: its start-up is the SDK's latency.
+    const leaf = createRootAuthority().issueLeaf({ keyType: 'ec-p256' });
+    const cert = join(dir, 'leaf.pem');
+    const key = join(dir, 'leaf-key.pem');
+    writeFileSync(cert, leaf.pem);
+    writeFileSync(key, leaf.key.privateKeyPem, { mode: 0o600 });
+    const account = '111122223333';
+    const run = await cli(
+      'credential-process',
+      '--certificate',
+      cert,
+      '--private-key',
+      key,
+      '--trust-anchor-arn',
+      `arn:aws:rolesanywhere:us-east-1:${account}:trust-anchor/a`,
+      '--profile-arn',
+      `arn:aws:rolesanywhere:us-east-1:${account}:profile/p`,
+      '--role-arn',
+      `arn:aws:iam::${account}:role/r`,
+      '--endpoint',
+      `http://127.0.0.1:${closedPort}`,
+    );
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /client\.roles_anywhere_unreachable: .*connection refused/);
+    assert.ok(run.packages.has('@rolegate/client'), 'the recorder missed the client');
+    for (const name of run.packages) {
+      assert.ok(
+        !/^(@grpc\/|@aws-sdk\/|@smithy\/|jose$)/.test(name),
+        `credential-process loaded ${name}`,
+      );
+    }
+    for (const name of [...SERVER_SIDE, EMULATORS]) {
+      assert.ok(!run.packages.has(name), `credential-process loaded ${name}`);
     }
   });
 

@@ -4,6 +4,7 @@ export {
   resolveCredentials,
 } from './credentials.ts';
 export { type ClientErrorCode, RolegateClientError } from './errors.ts';
+export * from './roles-anywhere.ts';
 export {
   defaultStsEndpoint,
   resolveStsEndpoint,
@@ -81,4 +82,3 @@ export {
   jwsAlgorithmFor,
   readPrivateKey,
 } from './x509-keys.ts';
-export * from './roles-anywhere.ts';

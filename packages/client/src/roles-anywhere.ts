@@ -6,6 +6,7 @@ export {
   createSession,
   type RolesAnywhereSession,
 } from './roles-anywhere/create-session.ts';
+export type { PassphraseSource } from './roles-anywhere/passphrase.ts';
 export {
   type CreateSessionCanonical,
   type CreateSessionInput,
@@ -15,3 +16,9 @@ export {
   type SignedCreateSession,
   signCreateSessionRequest,
 } from './roles-anywhere/sign-request.ts';
+export {
+  loadSigningMaterial,
+  MAX_INTERMEDIATES,
+  type SigningMaterial,
+  type SigningMaterialSource,
+} from './roles-anywhere/signing-material.ts';

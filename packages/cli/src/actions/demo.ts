@@ -7,9 +7,11 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  createSession,
   createStsProof,
   createX509Assertion,
   exchangeToken,
+  loadSigningMaterial,
   RolegateClientError,
   STS_PROOF_TOKEN_TYPE,
   X509_ASSERTION_TOKEN_TYPE,
@@ -119,6 +121,10 @@ async function runGatewayDemo(dev: DevDescription): Promise<void> {
       'SPIFFE SVID (broker token from an X.509 login)',
       (who) => svidToken(dev, who, gateway.audience),
     ],
+    [
+      'SPIFFE SVID → IAM Roles Anywhere credentials → STS proof (broker token)',
+      (who) => rolesAnywhereToken(dev, who, gateway.audience),
+    ],
   ];
   const forged = { 'x-rolegate-identity': 'Principal=forged' };
   const modes: [string, (who: string, service: string) => Promise<DemoAnswer>][] = kinds.map(
@@ -210,6 +216,48 @@ async function stsToken(dev: DevDescription, who: string, audience: string): Pro
       secretAccessKey: identity.secretAccessKey,
       sessionToken: identity.sessionToken,
     },
+    endpoint: { kind: 'regional', region: 'us-east-1' },
+  });
+  return (
+    await exchangeToken({
+      brokerUrl: dev.broker.url,
+      audience,
+      subjectToken: proof,
+      subjectTokenType: STS_PROOF_TOKEN_TYPE,
+    })
+  ).accessToken;
+}
+
+/**
+ * The walkthrough's own path: the SVID buys role credentials from Roles Anywhere (what
+ * `rolegate credential-process` does for an SDK), and those sign an ordinary STS proof. The token
+ * names the role session; it carries no x509 tags, because STS's GetCallerIdentity does not
+ * return session tags to anyone (docs/roles-anywhere.md).
+ */
+async function rolesAnywhereToken(
+  dev: DevDescription,
+  who: string,
+  audience: string,
+): Promise<string> {
+  const workload = dev.x509.workloads.find((w) => w.name === who)!;
+  const { rolesAnywhere } = dev;
+  const material = await loadSigningMaterial({
+    certificate: workload.cert,
+    privateKey: workload.key,
+  });
+  const session = await createSession({
+    endpoint: rolesAnywhere.endpoint,
+    region: rolesAnywhere.region,
+    trustAnchorArn: rolesAnywhere.trustAnchorArn,
+    profileArn: rolesAnywhere.profileArn,
+    roleArn: rolesAnywhere.roles[who]!,
+    certificate: material.certificate,
+    intermediates: material.intermediates,
+    privateKey: material.privateKey,
+  });
+  const proof = await createStsProof({
+    audience: dev.broker.loginAudience,
+    credentials: session,
     endpoint: { kind: 'regional', region: 'us-east-1' },
   });
   return (

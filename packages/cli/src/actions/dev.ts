@@ -29,7 +29,8 @@ export async function runDev(flags: DevFlags): Promise<void> {
 }
 
 function banner(dev: RunningDev, stateDir: string): string {
-  const { broker, sts, identities, gateway, x509 } = dev.description;
+  const { broker, sts, identities, gateway, x509, rolesAnywhere } = dev.description;
+  const ordersSvid = x509.workloads.find((w) => w.name === 'orders');
   const stateFlag = stateDir === DEFAULT_DEV_STATE_DIR ? '' : ` --state-dir ${stateDir}`;
   const orders = identities.find((i) => i.name === 'orders')!;
   return `
@@ -41,6 +42,7 @@ rolegate dev is running (dev mode: emulated STS, any authenticated principal may
   gateway  ${gateway.url}   billing → ${gateway.services['billing']}, rates → ${gateway.services['rates']}
            audience ${gateway.audience}; orders may call billing and rates, reviews only rates
            ${gateway.mtls?.url ?? ''}   the same over HTTPS, SVIDs as client certificates (CA ${gateway.mtls ? relative(process.cwd(), gateway.mtls.ca) : ''})
+  Roles Anywhere ${rolesAnywhere.endpoint}   (emulator; trusts the dev CA, roles ${Object.keys(rolesAnywhere.roles).join(', ')})
   state    ${devJsonPath(stateDir)}
 
 identities: ${identities.map((i) => `${i.name} (${i.arn})`).join(', ')}
@@ -54,6 +56,12 @@ Try it, in another terminal:
   curl -H "Authorization: Bearer $(npx rolegate token --dev-workload orders --audience ${gateway.audience}${stateFlag})" \\
        ${gateway.services['billing']}/invoices
   SPIFFE_ENDPOINT_SOCKET=${x509.workloads[0]?.workloadApi ?? ''} npx rolegate token --workload-api --audience ${gateway.audience}${stateFlag}
+
+AWS credentials from an SVID through Roles Anywhere (credential_process, as AWS's helper):
+  npx rolegate credential-process --certificate ${ordersSvid ? relative(process.cwd(), ordersSvid.cert) : ''} --private-key ${ordersSvid ? relative(process.cwd(), ordersSvid.key) : ''} \\
+       --trust-anchor-arn ${rolesAnywhere.trustAnchorArn} \\
+       --profile-arn ${rolesAnywhere.profileArn} \\
+       --role-arn ${rolesAnywhere.roles['orders'] ?? ''} --endpoint ${rolesAnywhere.endpoint}
 
 or with AWS-style credentials, as with a real account:
   export AWS_ACCESS_KEY_ID=${orders.accessKeyId} AWS_SECRET_ACCESS_KEY=${orders.secretAccessKey} \\

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StsIdentity } from '@rolegate/testkit';
 import type { DevGatewayDescription } from './dev-gateway.ts';
+import type { DevRolesAnywhere } from './dev-roles-anywhere.ts';
 import type { DevX509 } from './dev-x509.ts';
 
 export const DEFAULT_DEV_STATE_DIR = '.rolegate/dev';
@@ -13,6 +14,7 @@ export interface DevDescription {
   sts: { url: string; caFile: string };
   identities: StsIdentity[];
   x509: DevX509;
+  rolesAnywhere: DevRolesAnywhere;
   gateway: DevGatewayDescription;
 }
 

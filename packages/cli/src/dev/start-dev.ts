@@ -8,20 +8,22 @@ import { type Broker, createBroker, parseBrokerConfig } from '@rolegate/broker';
 import {
   createDevIdentities,
   loadIdentitiesFile,
+  type RolesAnywhereEmulator,
   type StsEmulator,
   type StsIdentity,
   startStsEmulator,
 } from '@rolegate/testkit';
 import type { Logger } from 'pino';
 import { type RunningDevGateway, startDevGateway } from './dev-gateway.ts';
+import { startDevRolesAnywhere } from './dev-roles-anywhere.ts';
 import { type DevDescription, devJsonPath } from './dev-state.ts';
 import { devX509BrokerConfig, prepareDevX509, startDevWorkloadApis } from './dev-x509.ts';
 
 export interface DevOptions {
   readonly stateDir: string;
   /**
-   * First port: the broker listens on it, the STS emulator on the next, then the gateway and its
-   * admin listener. 0 = any free ports.
+   * First port: the broker listens on it, the STS emulator on the next, then the gateway, its
+   * admin listener, its HTTPS listener and the Roles Anywhere emulator. 0 = any free ports.
    */
   readonly port: number;
   readonly logger?: Logger;
@@ -33,6 +35,7 @@ export interface RunningDev {
   readonly broker: Broker;
   readonly sts: StsEmulator;
   readonly gateway: RunningDevGateway;
+  readonly rolesAnywhere: RolesAnywhereEmulator;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,16 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       await broker.close();
       throw error;
     });
+    const rolesAnywhere = await startDevRolesAnywhere({
+      sts,
+      x509: prepared.x509,
+      port: options.port === 0 ? 0 : options.port + 5,
+    }).catch(async (error: unknown) => {
+      await agents.close();
+      await gateway.close();
+      await broker.close();
+      throw error;
+    });
     const { x509 } = agents;
     const description: DevDescription = {
       broker: {
@@ -96,6 +109,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       sts: { url: sts.url, caFile },
       identities,
       x509,
+      rolesAnywhere: rolesAnywhere.description,
       gateway: gateway.description,
     };
     writeFileSync(devJsonPath(stateDir), `${JSON.stringify(description, null, 2)}\n`, {
@@ -108,7 +122,9 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       broker,
       sts,
       gateway,
+      rolesAnywhere: rolesAnywhere.emulator,
       async close() {
+        await rolesAnywhere.emulator.close();
         await agents.close();
         await gateway.close();
         await broker.close();
