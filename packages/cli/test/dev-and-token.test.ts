@@ -148,8 +148,7 @@ describe('rolegate dev', () => {
     assert.match(res.stdout, /using the running rolegate dev/);
     assert.match(res.stdout, /"sub": "arn:aws:iam::111122223333:role\/orders"/);
     assert.match(res.stdout, /refused: 401 proof\.replayed/);
-    // The walkthrough through the gateway, for STS role sessions and SPIFFE SVIDs (a broker
-    // token from the SVID, and the SVID as the TLS client certificate) alike.
+    // The walkthrough through the gateway, for every kind of identity.
     const decisions = [...res.stdout.matchAll(/^(\w+) → (\w+): (\d{3})/gm)].map((m) =>
       m.slice(1).join(' '),
     );
@@ -159,7 +158,13 @@ describe('rolegate dev', () => {
       'reviews rates 200',
       'reviews billing 403',
     ];
-    assert.deepEqual(decisions, [...walkthrough, ...walkthrough, ...walkthrough]);
+    // STS role sessions, SVID tokens, Roles Anywhere credentials from the SVIDs, SVIDs over TLS.
+    assert.deepEqual(decisions, [...walkthrough, ...walkthrough, ...walkthrough, ...walkthrough]);
+    assert.match(res.stdout, /IAM Roles Anywhere credentials → STS proof/);
+    assert.match(
+      res.stdout,
+      /Principal=arn:aws:sts::111122223333:assumed-role\/orders\/[0-9a-f]+;/,
+    );
     assert.match(res.stdout, /SPIFFE SVID as the TLS client certificate/);
     assert.match(res.stdout, /X509SAN\/URI=spiffe:\/\/example\.org\/service\/orders/);
   });

@@ -122,7 +122,7 @@ async function runGatewayDemo(dev: DevDescription): Promise<void> {
       (who) => svidToken(dev, who, gateway.audience),
     ],
     [
-      'SPIFFE SVID → IAM Roles Anywhere credentials → STS proof (broker token)',
+      'SPIFFE SVID → IAM Roles Anywhere credentials → STS proof (broker token; STS tells no session tags)',
       (who) => rolesAnywhereToken(dev, who, gateway.audience),
     ],
   ];
