@@ -207,6 +207,46 @@ describe('IMDSv2 endpoint read by the AWS SDK', () => {
     assert.equal((await call(server.url, 'GET', '/elsewhere', forwarded)).status, 403);
   });
 
+  it('answers 403 to a web page that reached it by DNS rebinding (a DNS name in Host, Origin)', async () => {
+    // After attacker.example's DNS answer flips to 127.0.0.1, the browser treats the endpoint as
+    // the page's own origin: PUT and the custom headers are allowed, only Host and Origin tell.
+    const port = new URL(server.url).port;
+    const rebound = { host: `attacker.example:${port}`, origin: `http://attacker.example:${port}` };
+    const onlyHost = { host: `attacker.example:${port}` };
+    const onlyOrigin = { origin: `http://attacker.example:${port}` };
+    for (const headers of [rebound, onlyHost, onlyOrigin, { host: 'localhost.attacker.example' }]) {
+      const put = await call(server.url, 'PUT', TOKEN_PATH, {
+        ...headers,
+        'x-aws-ec2-metadata-token-ttl-seconds': '60',
+      });
+      assert.equal(put.status, 403, JSON.stringify(headers));
+      assert.doesNotMatch(put.body, /^[\w-]{64}$/, 'no token in the answer');
+    }
+    const token = await newToken(server.url);
+    for (const headers of [onlyHost, onlyOrigin]) {
+      const get = await call(server.url, 'GET', ROLE_PATH, {
+        ...headers,
+        'x-aws-ec2-metadata-token': token,
+      });
+      assert.equal(get.status, 403, JSON.stringify(headers));
+      assert.ok(!get.body.includes('ASIA'));
+    }
+    // What SDKs send: the address or localhost they were given, with or without the port.
+    for (const host of [
+      `127.0.0.1:${port}`,
+      '127.0.0.1',
+      `localhost:${port}`,
+      'LOCALHOST',
+      '[::1]:80',
+    ]) {
+      const get = await call(server.url, 'GET', ROLE_PATH, {
+        host,
+        'x-aws-ec2-metadata-token': token,
+      });
+      assert.equal(get.status, 200, host);
+    }
+  });
+
   it('answers 400 to a token request without a TTL of 1 to 21600 seconds', async () => {
     const ttls: Array<string | string[] | undefined> = [
       undefined,

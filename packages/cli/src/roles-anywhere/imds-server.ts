@@ -3,7 +3,7 @@
 // Point an SDK at it with AWS_EC2_METADATA_SERVICE_ENDPOINT=<url>.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import { isLoopback, isRolegateError } from '@rolegate/core';
 import { CliError } from '../lib/errors.ts';
 import { ImdsTokens, parseTokenTtl } from './imds-tokens.ts';
@@ -107,9 +107,8 @@ function imdsHandler(
   const rolePath = `${CREDENTIALS_PATH}/${roleName}`;
 
   return async (req, res) => {
-    // IMDS answers 403 to anything a proxy forwarded: the token must not leave the machine.
-    if (req.headers['x-forwarded-for'] !== undefined)
-      return send(res, 403, 'requests with X-Forwarded-For are refused');
+    const refused = refusal(req);
+    if (refused !== undefined) return send(res, 403, refused);
 
     const route = routeOf(req.url ?? '', rolePath);
     if (route === undefined) return send(res, 404, 'not found');
@@ -149,6 +148,34 @@ function imdsHandler(
       Expiration: imdsTime(credentials.expiration.getTime()),
     });
   };
+}
+
+/**
+ * Why a request that did not come straight from a program on this machine is refused, if it did
+ * not. IMDS answers 403 to anything a proxy forwarded (X-Forwarded-For): the token must not leave
+ * the machine. A web page must not reach the endpoint either: after a DNS rebinding, a page of
+ * attacker.example talks to 127.0.0.1 as its own origin, so the PUT and the custom header stop
+ * nothing; the Host it sends still names attacker.example, and a browser sends Origin with every
+ * PUT. So the Host must be an IP address or `localhost` (no one else's DNS answers for those),
+ * and a request with Origin is refused: SDKs send neither a DNS name of the attacker nor Origin.
+ */
+function refusal(req: IncomingMessage): string | undefined {
+  if (req.headers['x-forwarded-for'] !== undefined)
+    return 'requests with X-Forwarded-For are refused';
+  const host = req.headers.host;
+  if (host !== undefined && !isLiteralHost(host))
+    return 'the Host header must be an IP address or localhost';
+  if (req.headers.origin !== undefined) return 'requests from web pages (Origin) are refused';
+  return undefined;
+}
+
+/** `host[:port]` naming an IP address (IPv6 in brackets) or localhost: no DNS name to rebind. */
+function isLiteralHost(header: string): boolean {
+  const parts = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+))(?::\d{1,5})?$/.exec(header);
+  if (parts === null) return false;
+  const [, ipv6, name] = parts;
+  if (ipv6 !== undefined) return isIP(ipv6) === 6;
+  return name!.toLowerCase() === 'localhost' || isIP(name!) === 4;
 }
 
 /**
