@@ -115,7 +115,7 @@ function pbes2(
   if (iv.length !== 16) throw malformed(`${what}: a ${iv.length}-byte IV for ${scheme.cipher}`);
   const salt = checkedSalt(Buffer.from(pbkdf2.salt.buffer), what);
   const blocks = Math.ceil(scheme.keyBytes / KDF_HASHES[prf]!.u);
-  budget.spend(pbkdf2.iterationCount, blocks, `${what}: PBKDF2`);
+  budget.spend(pbkdf2.iterationCount, blocks, 'pbkdf2', `${what}: PBKDF2`);
   const passwordBytes = Buffer.from(password.text ?? '', 'utf8');
   const key = pbkdf2Sync(passwordBytes, salt, pbkdf2.iterationCount, scheme.keyBytes, prf);
   return { cipher: scheme.cipher, key, iv };
@@ -134,7 +134,7 @@ function tripleDes(
   );
   const salt = checkedSalt(Buffer.from(params.salt.buffer), what);
   // 24 key bytes are two SHA-1 blocks, the 8 IV bytes one more.
-  budget.spend(params.iterations, 3, `${what}: PKCS#12 KDF`);
+  budget.spend(params.iterations, 3, 'pkcs12Kdf', `${what}: PKCS#12 KDF`);
   const bmp = bmpPassword(password.text);
   const derive = (purpose: number, length: number) =>
     pkcs12Kdf('sha1', bmp, salt, purpose, params.iterations, length);

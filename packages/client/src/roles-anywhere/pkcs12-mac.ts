@@ -57,7 +57,7 @@ export function verifyMac(
   const candidates: (string | null)[] =
     passphrase === undefined || passphrase === '' ? ['', null] : [passphrase];
   for (const text of candidates) {
-    budget.spend(macData.iterations, 1, 'the MAC');
+    budget.spend(macData.iterations, 1, 'pkcs12Kdf', 'the MAC');
     const key = pkcs12Kdf(
       hashName,
       bmpPassword(text),
