@@ -52,7 +52,9 @@ export async function createSession(options: CreateSessionOptions): Promise<Role
     );
   }
   if (status >= 200 && status < 300) return readSession(text);
-  const type = errorType?.split(':')[0] || 'an error';
+  // The header is the service's (or a proxy's) text too: a header value may carry bytes 0x80-0xff,
+  // which include the C1 controls a terminal acts on (0x9b is CSI).
+  const type = oneLine(errorType?.split(':')[0] ?? '', 128) || 'an error';
   const said = serviceMessage(text);
   const detail = `Roles Anywhere answered ${status} ${type}${said ? `: ${said}` : ''}`;
   if (status >= 500 || status === 429)
@@ -87,7 +89,7 @@ function serviceMessage(text: string): string | undefined {
     const parsed = parseJsonStrict(text);
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       const message = parsed['message'] ?? parsed['Message'];
-      if (typeof message === 'string') return oneLine(message);
+      if (typeof message === 'string') return oneLine(message, 300);
     }
   } catch {
     // Not JSON (a proxy's HTML page): say nothing rather than echo it.
@@ -95,9 +97,10 @@ function serviceMessage(text: string): string | undefined {
   return undefined;
 }
 
-function oneLine(text: string): string {
+/** Printable ASCII on one line, at most `max` characters: safe to show on a terminal. */
+function oneLine(text: string, max: number): string {
   const line = text.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+  return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
 function readSession(text: string): RolesAnywhereSession {

@@ -4,6 +4,7 @@
 // serial number in decimal, and the leaf (and any intermediates) travel in signed headers, so
 // the service can find the key and build the path before it checks the signature.
 import { createHash, type KeyObject, sign, X509Certificate } from 'node:crypto';
+import { isLoopback } from '@rolegate/core';
 import { encodeRfc3986 } from '../aws-uri-encode.ts';
 import { RolegateClientError } from '../errors.ts';
 
@@ -138,6 +139,9 @@ function parseEndpoint(value: string): { origin: string; host: string; basePath:
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw invalid(`the endpoint must be http(s), not ${url.protocol}`);
+  // The answer holds the session's secret key: plain HTTP only to this machine (an emulator).
+  if (url.protocol === 'http:' && !isLoopback(url.hostname))
+    throw invalid('the endpoint must be https (plain http only to a loopback address)');
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '')
     throw invalid('the endpoint must be an origin (and optional path), without query or user');
   // A path prefix (a proxy's mount point) is kept; `/sessions` is appended to it.
