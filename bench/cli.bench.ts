@@ -3,10 +3,15 @@
 // is compared with a Node start measured under the same machine conditions. Prints each command's
 // wall time (median, min, max) and its ratio to the anchor of the same turn (median, min, max),
 // beside the target where there is one.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  createRootAuthority,
+  startRolesAnywhereEmulator,
+  startStsEmulator,
+} from '@rolegate/testkit';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'packages', 'cli', 'bin', 'rolegate.js');
@@ -35,15 +40,26 @@ function newest(dir: string): number {
   return latest;
 }
 
-/** Runs one process to its end; its wall time in milliseconds. */
-function time(args: readonly string[], env: NodeJS.ProcessEnv): number {
+/**
+ * Runs one process to its end; its wall time in milliseconds. Asynchronous, so the emulator this
+ * process hosts for `credential-process` can answer while the child runs.
+ */
+function time(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const start = performance.now();
-  const run = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = performance.now() - start;
-  if (run.status !== 0) {
-    throw new Error(`node ${args.join(' ')} exited with ${run.status}: ${run.stderr.toString()}`);
-  }
-  return ms;
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => {
+      const ms = performance.now() - start;
+      if (status !== 0)
+        reject(new Error(`node ${args.join(' ')} exited with ${status}: ${stderr}`));
+      else resolve(ms);
+    });
+  });
 }
 
 const median = (values: readonly number[]) => {
@@ -71,6 +87,7 @@ export default async function cliBench(): Promise<void> {
     );
   }
   const dir = mkdtempSync(join(tmpdir(), 'rolegate-bench-cli-'));
+  const rolesAnywhere = rolesAnywhereTarget(dir);
   const policy = join(dir, 'policy.json');
   writeFileSync(
     policy,
@@ -96,6 +113,11 @@ export default async function cliBench(): Promise<void> {
       target: 4,
     },
     { name: 'rolegate token --help', args: [BIN, 'token', '--help'] },
+    {
+      name: 'rolegate credential-process (file key, one CreateSession)',
+      args: [BIN, 'credential-process', ...(await rolesAnywhere.flags())],
+      target: 4,
+    },
   ];
   const env = { ...process.env };
   delete env['NODE_OPTIONS'];
@@ -106,8 +128,8 @@ export default async function cliBench(): Promise<void> {
     const ratio = cases.map(() => [] as number[]);
     for (let turn = -WARMUP; turn < TURNS; turn++) {
       for (const [i, c] of cases.entries()) {
-        const a = time(anchorArgs, env);
-        const ms = time(c.args, env);
+        const a = await time(anchorArgs, env);
+        const ms = await time(c.args, env);
         if (turn < 0) continue;
         anchor.push(a);
         wall[i]!.push(ms);
@@ -126,9 +148,60 @@ export default async function cliBench(): Promise<void> {
     ];
     console.table(rows);
     console.log(
-      `${TURNS} turns after ${WARMUP} warm-up; ratios are taken turn by turn against the anchor run just before; wall time around spawnSync`,
+      `${TURNS} turns after ${WARMUP} warm-up; ratios are taken turn by turn against the anchor run just before; wall time from spawn to close`,
     );
   } finally {
+    await rolesAnywhere.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A Roles Anywhere emulator in this process, for `credential-process` to call: it runs on every
+ * credential refresh of every SDK, so its start-up includes a real signed CreateSession.
+ */
+function rolesAnywhereTarget(dir: string) {
+  let stop = async () => {};
+  return {
+    async flags(): Promise<string[]> {
+      const root = createRootAuthority();
+      const leaf = root.issueLeaf({ keyType: 'ec-p256' });
+      const cert = join(dir, 'leaf.pem');
+      const key = join(dir, 'leaf-key.pem');
+      writeFileSync(cert, leaf.pem);
+      writeFileSync(key, leaf.key.privateKeyPem, { mode: 0o600 });
+      const sts = await startStsEmulator({ identities: [] });
+      const emulator = await startRolesAnywhereEmulator({
+        sts,
+        trustAnchors: [{ name: 'bench', certificatePem: root.root.pem }],
+        profiles: [{ name: 'bench', roleArns: ['arn:aws:iam::111122223333:role/bench'] }],
+        roles: [
+          {
+            name: 'bench',
+            trustPolicy: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Service: 'rolesanywhere.amazonaws.com' },
+                  Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+                },
+              ],
+            },
+          },
+        ],
+      });
+      stop = async () => {
+        await emulator.close();
+        await sts.close();
+      };
+      return [
+        ...['--certificate', cert, '--private-key', key],
+        ...['--trust-anchor-arn', emulator.trustAnchorArn('bench')],
+        ...['--profile-arn', emulator.profileArn('bench')],
+        ...['--role-arn', emulator.roleArn('bench'), '--endpoint', emulator.url],
+      ];
+    },
+    close: () => stop(),
+  };
 }

@@ -8,7 +8,8 @@
 //   4. the installed `rolegate` CLI (`--version`, `policy check`);
 //   5. an Express service protected by the installed `@rolegate/verify/express`: a token from the
 //      installed `rolegate dev` gets through, a token for a caller the policy refuses does not,
-//      and no token is a 401.
+//      and no token is a 401; the installed `rolegate credential-process` gets role credentials
+//      from its Roles Anywhere emulator.
 // Needs the packages built (`npm run build`, which `npm ci` runs) and the npm registry for the
 // scratch project's third-party dependencies. Prints `N passed, N failed` last; exits 1 on any failure.
 import { execFileSync, spawn } from 'node:child_process';
@@ -231,7 +232,7 @@ step('the installed rolegate CLI runs (--version, policy check)', () => {
 
 // 3. An Express service behind the installed middleware, tokens from the installed `rolegate dev`.
 await stepAsync(
-  'an Express service with @rolegate/verify/express admits a dev token, refuses the others',
+  'an Express service with @rolegate/verify/express admits a dev token, refuses the others; credential-process',
   async () => {
     const stateDir = join(scratch, 'dev');
     const env = {
@@ -308,6 +309,24 @@ const server = app.listen(0, '127.0.0.1', () => console.log(server.address().por
         if (none.status !== 401) throw new Error(`no token: ${none.status} ${none.body}`);
       } finally {
         service.kill();
+      }
+      // The installed credential helper: the orders SVID buys role credentials from dev's
+      // Roles Anywhere emulator, printed as credential_process JSON and nothing else.
+      const ra = description.rolesAnywhere;
+      const svid = description.x509.workloads.find((w) => w.name === 'orders');
+      const printed = run(
+        rolegate,
+        [
+          'credential-process',
+          ...['--certificate', svid.cert, '--private-key', svid.key],
+          ...['--trust-anchor-arn', ra.trustAnchorArn, '--profile-arn', ra.profileArn],
+          ...['--role-arn', ra.roles.orders, '--endpoint', ra.endpoint],
+        ],
+        { cwd: project, env },
+      );
+      const credentials = JSON.parse(printed);
+      if (credentials.Version !== 1 || !/^ASIA/.test(credentials.AccessKeyId)) {
+        throw new Error(`credential-process printed ${Object.keys(credentials)}`);
       }
     } finally {
       dev.kill('SIGTERM');

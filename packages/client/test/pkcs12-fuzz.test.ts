@@ -9,6 +9,7 @@ import { createRootAuthority } from '@rolegate/testkit';
 import fc from 'fast-check';
 import { RolegateClientError } from '../src/errors.ts';
 import { certificateFileKind, readBundle } from '../src/roles-anywhere/certificate-file.ts';
+import { readPkcs12 } from '../src/roles-anywhere/pkcs12.ts';
 import { bundleOf, LEGACY_3DES, opensslMissing } from './support/openssl.ts';
 import { scratchDir } from './support/scratch-dir.ts';
 
@@ -21,7 +22,7 @@ function readsOrRefuses(bytes: Uint8Array): boolean {
   try {
     const buffer = Buffer.from(bytes);
     if (certificateFileKind(buffer) !== 'pkcs12') return false;
-    readBundle(buffer, PASSPHRASE);
+    readBundle(readPkcs12(buffer, PASSPHRASE));
     return true;
   } catch (error) {
     if (error instanceof RolegateClientError) return false;

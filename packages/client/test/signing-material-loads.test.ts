@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRootAuthority, startWorkloadApi, type WorkloadApiEmulator } from '@rolegate/testkit';
 import type { SigningMaterialSource } from '../src/roles-anywhere/signing-material.ts';
+import { bundleOf, opensslMissing } from './support/openssl.ts';
 import { scratchDir } from './support/scratch-dir.ts';
 
 const RECORDER = join(
@@ -72,16 +73,26 @@ describe('loadSigningMaterial loads only what its source needs', () => {
   });
   after(() => agent.close());
 
-  it('from files: no gRPC, no AWS SDK, no JWS library', async () => {
+  it('from PEM files: no gRPC, no AWS SDK, no JWS library, no PKCS#12 reader', async () => {
     const loaded = await packagesLoadedFor({
       certificate: dir.write('cert.pem', leaf.pem),
       privateKey: dir.write('key.pem', leaf.key.privateKeyPem),
     });
-    assert.ok(loaded.has('@peculiar/asn1-schema'), 'the recorder saw the PKCS#12 reader load');
+    // The PKCS#12 reader's ASN.1 schemas are loaded for a bundle only (they cost ~130 ms).
+    assert.ok(!loaded.has('@peculiar/asn1-pfx'), 'PEM files loaded the PKCS#12 reader');
+    assert.ok(!loaded.has('@peculiar/asn1-schema'), 'PEM files loaded the PKCS#12 reader');
     const heavy = [...loaded].filter(
       (name) => HEAVY.includes(name) || name.startsWith('@aws-sdk/') || name.startsWith('@smithy/'),
     );
     assert.deepEqual(heavy, []);
+  });
+
+  it('from a PKCS#12 bundle: the reader, loaded then', { skip: opensslMissing }, async () => {
+    const loaded = await packagesLoadedFor({
+      certificate: bundleOf(dir, leaf, 'loads'),
+      passphrase: { file: dir.write('pass.txt', 'loads\n') },
+    });
+    assert.ok(loaded.has('@peculiar/asn1-pfx'), 'the recorder missed the PKCS#12 reader');
   });
 
   it('from the Workload API: gRPC, loaded then', async () => {

@@ -4,7 +4,7 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { RolegateClientError } from '../errors.ts';
 import { readCertificates } from '../pem-certificates.ts';
-import { readPkcs12 } from './pkcs12.ts';
+import type { Pkcs12Contents } from './pkcs12.ts';
 
 export type CertificateFileKind = 'pem' | 'der' | 'pkcs12';
 
@@ -72,9 +72,8 @@ export interface BundleMaterial {
   readonly privateKey: KeyObject;
 }
 
-/** The key of a PKCS#12 bundle, its certificate (the leaf) and the other certificates. */
-export function readBundle(bytes: Buffer, passphrase: string | undefined): BundleMaterial {
-  const contents = readPkcs12(bytes, passphrase);
+/** The key of a read PKCS#12 bundle, its certificate (the leaf) and the other certificates. */
+export function readBundle(contents: Pkcs12Contents): BundleMaterial {
   const [privateKey, ...moreKeys] = contents.privateKeys;
   if (privateKey === undefined || moreKeys.length > 0) {
     throw new RolegateClientError(

@@ -104,8 +104,10 @@ async function loadFiles(source: SigningMaterialSource): Promise<LoadedMaterial>
         `${certificatePath} is a PKCS#12 bundle, which holds the private key: give no private key file`,
       );
     }
+    // Loaded only for a bundle: its ASN.1 schemas cost more start-up than the rest of the path.
+    const { readPkcs12 } = await import('./pkcs12.ts');
     const bundle = inFile(certificatePath, 'PKCS#12', () =>
-      readBundle(certificateBytes, passphrase),
+      readBundle(readPkcs12(certificateBytes, passphrase)),
     );
     return {
       ...bundle,
