@@ -18,11 +18,11 @@ const dir = scratchDir('pkcs12-fuzz');
 after(() => dir.cleanup());
 
 /** Reads `bytes` as a certificate file would be read; returns whether it gave material. */
-function readsOrRefuses(bytes: Uint8Array): boolean {
+function readsOrRefuses(bytes: Uint8Array, passphrase: string | undefined): boolean {
   try {
     const buffer = Buffer.from(bytes);
     if (certificateFileKind(buffer) !== 'pkcs12') return false;
-    readBundle(readPkcs12(buffer, PASSPHRASE));
+    readBundle(readPkcs12(buffer, passphrase));
     return true;
   } catch (error) {
     if (error instanceof RolegateClientError) return false;
@@ -53,7 +53,7 @@ describe('the PKCS#12 reader under fuzzing', () => {
   it('random bytes: material or a RolegateClientError', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 4096 }), (bytes) => {
-        readsOrRefuses(bytes);
+        readsOrRefuses(bytes, PASSPHRASE);
       }),
       { numRuns: 500 },
     );
@@ -62,6 +62,7 @@ describe('the PKCS#12 reader under fuzzing', () => {
       fc.property(fc.uint8Array({ maxLength: 2048 }), (tail) => {
         readsOrRefuses(
           Buffer.concat([Buffer.from([0x30, 0x82, 0x04, 0x00, 0x02, 0x01, 0x03]), tail]),
+          PASSPHRASE,
         );
       }),
       { numRuns: 500 },
@@ -70,21 +71,26 @@ describe('the PKCS#12 reader under fuzzing', () => {
 
   const root = createRootAuthority();
   const leaf = root.createIntermediate().issueLeaf();
-  const variants: [string, readonly string[]][] = [
-    ['OpenSSL 3 defaults', []],
-    ['legacy 3DES', LEGACY_3DES],
-    ['no MAC, no encryption', ['-nomac', '-certpbe', 'NONE', '-keypbe', 'NONE']],
-    ['no MAC, encrypted', ['-nomac', '-certpbe', 'AES-256-CBC', '-keypbe', 'PBE-SHA1-3DES']],
+  // A bundle with neither MAC nor encryption is read without a passphrase (with one it is refused).
+  const variants: [string, readonly string[], string | undefined][] = [
+    ['OpenSSL 3 defaults', [], PASSPHRASE],
+    ['legacy 3DES', LEGACY_3DES, PASSPHRASE],
+    ['no MAC, no encryption', ['-nomac', '-certpbe', 'NONE', '-keypbe', 'NONE'], undefined],
+    [
+      'no MAC, encrypted',
+      ['-nomac', '-certpbe', 'AES-256-CBC', '-keypbe', 'PBE-SHA1-3DES'],
+      PASSPHRASE,
+    ],
   ];
-  for (const [name, args] of variants) {
+  for (const [name, args, passphrase] of variants) {
     it(`mutated bundles (${name}): material or a RolegateClientError`, {
       skip: opensslMissing,
     }, () => {
       const bundle = readFileSync(bundleOf(dir, leaf, PASSPHRASE, args));
-      assert.equal(readsOrRefuses(bundle), true, 'the unmutated bundle reads');
+      assert.equal(readsOrRefuses(bundle, passphrase), true, 'the unmutated bundle reads');
       fc.assert(
         fc.property(mutated(bundle), (bytes) => {
-          readsOrRefuses(bytes);
+          readsOrRefuses(bytes, passphrase);
         }),
         { numRuns: 300 },
       );

@@ -235,6 +235,23 @@ describe('PKCS#12 bundles refused', { skip }, () => {
     );
   });
 
+  it('no MAC and a plain key while a passphrase is given: client.certificate_invalid', async () => {
+    // Anyone who can write the file could have put their own key and certificate in it; with a
+    // MAC, or an encrypted key, they would need the passphrase.
+    const plain = bundleOf(dir, leaf, PASSPHRASE, ['-nomac', '-keypbe', 'NONE']);
+    assert.equal(
+      await codeOf({ certificate: plain, passphrase: right() }),
+      'client.certificate_invalid',
+    );
+    assert.equal(
+      await codeOf({ certificate: plain }),
+      'no error',
+      'read when no passphrase is given',
+    );
+    const encrypted = bundleOf(dir, leaf, PASSPHRASE, ['-nomac', '-certpbe', 'NONE']);
+    assert.equal(await codeOf({ certificate: encrypted, passphrase: right() }), 'no error');
+  });
+
   it('a private key file besides a bundle: client.invalid_option', async () => {
     const certificate = bundleOf(dir, leaf, PASSPHRASE);
     const privateKey = dir.write('beside.pem', leaf.key.privateKeyPem);

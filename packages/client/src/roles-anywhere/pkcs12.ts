@@ -46,6 +46,12 @@ export function readPkcs12(der: Uint8Array, passphrase: string | undefined): Pkc
     pfx.macData === undefined
       ? { text: passphrase ?? '' }
       : verifyMac(pfx.macData, authSafe, passphrase, budget);
+  // Without a MAC nothing checks the bundle as a whole. When a passphrase is given the key must
+  // then be one it decrypts: a plain key (and its certificate) could have been put in by anyone
+  // who can write the file, and would be used without a word. OpenSSL's reader accepts such a
+  // bundle (its CLI warns "MAC is absent"); Go's pkcs12, which AWS's helper uses, refuses it.
+  const unauthenticated =
+    pfx.macData === undefined && passphrase !== undefined && passphrase !== '';
   const safes = parseDer(authSafe, AuthenticatedSafe, 'the authenticated safe');
   if (safes.length > PKCS12_LIMITS.maxSafes) {
     throw malformed(`${safes.length} safes, more than ${PKCS12_LIMITS.maxSafes}`);
@@ -66,6 +72,7 @@ export function readPkcs12(der: Uint8Array, passphrase: string | undefined): Pkc
       const certificate = readCertBag(bag, what);
       if (certificate !== undefined) certificates.push(certificate);
     } else if (bag.bagId === id_keyBag) {
+      if (unauthenticated) throw plainKeyWithoutMac();
       privateKeys.push(readPkcs8(Buffer.from(bag.bagValue), what));
     } else if (bag.bagId === id_pkcs8ShroudedKeyBag) {
       const shrouded = parseDer(bag.bagValue, PKCS8ShroudedKeyBag, `${what} (shrouded key)`);
@@ -134,6 +141,13 @@ function openedWith<T>(read: () => T): T {
     }
     throw error;
   }
+}
+
+function plainKeyWithoutMac(): RolegateClientError {
+  return new RolegateClientError(
+    'client.certificate_invalid',
+    'the bundle has no MAC and its private key is not encrypted, so nothing shows it is the bundle the passphrase was given for: re-export it with a MAC, or give no passphrase',
+  );
 }
 
 /** The DER certificate of an X.509 certBag; undefined for other certificate types. */
