@@ -37,4 +37,5 @@ export type { JsonErrorCode, JsonValue, ParseJsonOptions } from './json/parse.ts
 export { JSON_ERRORS, JsonSyntaxError, parseJsonStrict } from './json/parse.ts';
 export { childPath, indexPath } from './json/path.ts';
 export { isLocalTarget, isLoopback } from './loopback.ts';
+export { closestName, editDistance } from './suggest.ts';
 export * from './wire.ts';

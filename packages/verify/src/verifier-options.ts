@@ -3,7 +3,7 @@
 // a plain-http JWKS on anything but loopback needs `allowInsecureHttp: true`.
 
 import { type JsonWebKey, KeyObject } from 'node:crypto';
-import { isLoopback, type JsonValue } from '@rolegate/core';
+import { closestName, isLoopback, type JsonValue } from '@rolegate/core';
 import {
   type Algorithm,
   DEFAULT_ALGORITHMS,
@@ -93,6 +93,32 @@ const fail = (option: string, why: string): never => {
   throw new TypeError(`createVerifier: ${option} ${why}`);
 };
 
+// Every option name, so a mistyped one (`clocktolerance`) is refused instead of silently
+// leaving its default in force; `satisfies` keeps these lists in step with the interfaces.
+const VERIFIER_OPTION_NAMES = Object.keys({
+  issuer: 0,
+  audience: 0,
+  jwksUri: 0,
+  keys: 0,
+  algorithms: 0,
+  clockTolerance: 0,
+  maxTokenLength: 0,
+  tokenCacheSize: 0,
+  jwks: 0,
+  allowInsecureHttp: 0,
+  fetch: 0,
+  now: 0,
+} satisfies Record<keyof VerifierOptions, 0>);
+const JWKS_OPTION_NAMES = Object.keys(VERIFIER_DEFAULTS.jwks satisfies Required<JwksOptions>);
+
+function refuseUnknownOptions(given: object, known: readonly string[], prefix: string): void {
+  for (const name of Object.keys(given)) {
+    if (known.includes(name)) continue;
+    const near = closestName(name, known);
+    fail(`${prefix}${name}`, `is not an option${near ? ` (did you mean ${prefix}${near}?)` : ''}`);
+  }
+}
+
 function integer(
   value: unknown,
   option: string,
@@ -159,6 +185,10 @@ function staticKeys(keys: NonNullable<VerifierOptions['keys']>): KeySet {
 
 export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
+  refuseUnknownOptions(options, VERIFIER_OPTION_NAMES, '');
+  if (typeof options.jwks === 'object' && options.jwks !== null) {
+    refuseUnknownOptions(options.jwks, JWKS_OPTION_NAMES, 'jwks.');
+  }
   const issuer = nonEmptyString(options.issuer, 'issuer');
   const audienceList = typeof options.audience === 'string' ? [options.audience] : options.audience;
   if (!Array.isArray(audienceList) || audienceList.length === 0)
