@@ -83,3 +83,69 @@ describe('createSession endpoints', () => {
     }
   });
 });
+
+describe('createSession and an endpoint that misbehaves', () => {
+  /** A raw server answering every request with `reply` (or never, for undefined). */
+  async function rawServer(reply: string | undefined): Promise<{ url: string; server: Server }> {
+    const server = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        if (reply !== undefined) socket.end(reply);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, server };
+  }
+  const closeAll = (server: Server) => {
+    server.close();
+    (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+  };
+
+  it('a server that never answers: unreachable, naming the deadline', async () => {
+    const { url, server } = await rawServer(undefined);
+    try {
+      const error = await failure(() => createSession({ ...input(url), timeoutMs: 300 }));
+      assert.equal(error.code, 'client.roles_anywhere_unreachable');
+      assert.match(error.message, /300 ms/);
+    } finally {
+      closeAll(server);
+    }
+  });
+
+  it('a redirect is not followed: a bad response', async () => {
+    const { url, server } = await rawServer(
+      'HTTP/1.1 307 Temporary Redirect\r\nlocation: http://127.0.0.1:1/\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
+    );
+    try {
+      const error = await failure(() => createSession(input(url)));
+      assert.equal(error.code, 'client.roles_anywhere_bad_response');
+    } finally {
+      closeAll(server);
+    }
+  });
+
+  it('an answer larger than a credential set: a bad response, read no further', async () => {
+    const { url, server } = await rawServer(
+      `HTTP/1.1 201 Created\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${'x'.repeat(300 * 1024)}`,
+    );
+    try {
+      const error = await failure(() => createSession(input(url)));
+      assert.equal(error.code, 'client.roles_anywhere_bad_response');
+    } finally {
+      closeAll(server);
+    }
+  });
+
+  it('a connection closed in the middle of the body: unreachable', async () => {
+    const { url, server } = await rawServer(
+      'HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"credentialSet":',
+    );
+    try {
+      const error = await failure(() => createSession(input(url)));
+      assert.equal(error.code, 'client.roles_anywhere_unreachable');
+    } finally {
+      closeAll(server);
+    }
+  });
+});

@@ -24,8 +24,7 @@ const TRUST_ANCHOR_ARN = /^arn:([a-z-]+):rolesanywhere:([a-z0-9-]+):(\d{12}):tru
 export async function runCredentialProcess(flags: RolesAnywhereFlags): Promise<void> {
   const credentials = await credentialsFetcher(flags)();
   // The credential_process contract: version 1 JSON on stdout and nothing else. Then exit at
-  // once: fetch's idle keep-alive socket would hold the process ~200 ms more, and every SDK
-  // refresh waits for this process to end.
+  // once: every SDK refresh waits for this process to end, and nothing is left to do.
   const json = `${JSON.stringify({
     Version: 1,
     AccessKeyId: credentials.accessKeyId,

@@ -2,9 +2,15 @@
 // out, or an error that names what the service said. AWS answers an error with
 // `x-amzn-ErrorType: <Type>[:<namespace>]` and `{"message": …}`; both are carried in the message
 // so `credential_process` users see AccessDeniedException and its reason, not a bare 403.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { describeFetchFailure, parseJsonStrict } from '@rolegate/core';
 import { RolegateClientError } from '../errors.ts';
-import { type CreateSessionInput, signCreateSessionRequest } from './sign-request.ts';
+import {
+  type CreateSessionInput,
+  type SignedCreateSession,
+  signCreateSessionRequest,
+} from './sign-request.ts';
 
 export interface RolesAnywhereSession {
   readonly accessKeyId: string;
@@ -28,30 +34,24 @@ const MAX_ANSWER_BYTES = 256 * 1024;
 export async function createSession(options: CreateSessionOptions): Promise<RolesAnywhereSession> {
   const request = signCreateSessionRequest(options);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let status: number;
-  let errorType: string | null;
-  let text: string;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let answer: RawAnswer;
   try {
-    const response = await fetch(request.url, {
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    status = response.status;
-    errorType = response.headers.get('x-amzn-errortype');
-    text = await readBounded(response);
+    answer = await post(request, signal);
   } catch (cause) {
     if (cause instanceof RolegateClientError) throw cause;
-    const failure = describeFetchFailure(cause, { timeoutMs });
+    // An aborted request fails with an AbortError; the deadline's own TimeoutError names it.
+    const failure = describeFetchFailure(signal.aborted ? signal.reason : cause, { timeoutMs });
     throw new RolegateClientError(
       'client.roles_anywhere_unreachable',
       `Roles Anywhere at ${new URL(request.url).origin} cannot be reached: ${failure.text}`,
       { cause },
     );
   }
+  const { status, errorType, text } = answer;
   if (status >= 200 && status < 300) return readSession(text);
+  if (status >= 300 && status < 400)
+    throw bad(`answered a redirect (${status}), which a credential request never follows`);
   // The header is the service's (or a proxy's) text too: a header value may carry bytes 0x80-0xff,
   // which include the C1 controls a terminal acts on (0x9b is CSI).
   const type = oneLine(errorType?.split(':')[0] ?? '', 128) || 'an error';
@@ -62,18 +62,57 @@ export async function createSession(options: CreateSessionOptions): Promise<Role
   throw new RolegateClientError('client.roles_anywhere_refused', detail, { status });
 }
 
-async function readBounded(response: Response): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > MAX_ANSWER_BYTES) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (response.body === null) return '';
-  for await (const chunk of response.body) {
-    size += chunk.byteLength;
-    if (size > MAX_ANSWER_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+interface RawAnswer {
+  readonly status: number;
+  readonly errorType: string | undefined;
+  readonly text: string;
+}
+
+/**
+ * One POST on a connection of its own, through node:http(s) rather than fetch: `credential-process`
+ * runs on every SDK refresh, and fetch (undici) costs ~60 ms to load and holds the process ~170 ms
+ * on exit for its idle socket. No redirect is followed and no compression is asked for.
+ */
+function post(request: SignedCreateSession, signal: AbortSignal): Promise<RawAnswer> {
+  const url = new URL(request.url);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = send(
+      url,
+      {
+        method: 'POST',
+        headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body) },
+        agent: false,
+        signal,
+      },
+      (incoming) => {
+        const fail = (error: unknown) => {
+          incoming.destroy();
+          reject(error);
+        };
+        if (Number(incoming.headers['content-length'] ?? '0') > MAX_ANSWER_BYTES)
+          return fail(tooLarge());
+        const chunks: Buffer[] = [];
+        let size = 0;
+        incoming.on('data', (chunk: Buffer) => {
+          size += chunk.byteLength;
+          if (size > MAX_ANSWER_BYTES) fail(tooLarge());
+          else chunks.push(chunk);
+        });
+        incoming.on('error', reject);
+        incoming.on('end', () => {
+          const type = incoming.headers['x-amzn-errortype'];
+          resolve({
+            status: incoming.statusCode ?? 0,
+            errorType: Array.isArray(type) ? type[0] : type,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(request.body);
+  });
 }
 
 function tooLarge(): RolegateClientError {
