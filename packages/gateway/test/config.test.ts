@@ -65,7 +65,7 @@ describe('gateway config', () => {
       'services.1.upstreams.0',
       'services.1.listener.pathPrefix',
       'services.2.policy',
-      'services.3',
+      'services.3.unknown',
     ]) {
       assert.ok(paths.includes(expected), `${expected} in ${JSON.stringify(issues, null, 1)}`);
     }

@@ -5,7 +5,11 @@
 // replay cache, their config schemas and their error codes.
 
 export { PARTITIONS, type Partition } from '@rolegate/core';
-export type { ConfigSchema, ParseConfigOptions } from './config/load-config.ts';
+export type {
+  ConfigSchema,
+  LoadConfigFileOptions,
+  ParseConfigOptions,
+} from './config/load-config.ts';
 export { loadConfigFile, parseConfig, readConfigDocument } from './config/load-config.ts';
 export type {
   CertificateTrustConfig,
@@ -25,17 +29,27 @@ export {
 } from './config/schema.ts';
 export type { IdentityErrorCode, LoginErrorSpec, OAuthError } from './errors.ts';
 export { IDENTITY_ERRORS, IdentityError, isIdentityError, spec } from './errors.ts';
+// The operational shape the broker and the gateway share: one log format, one request line, one
+// admin listener for /healthz, /readyz and /metrics.
+export { type AdminDeps, createAdminServer } from './ops/admin-server.ts';
+export { logRequest, REQUEST_LOG_FIELDS, type RequestLogLine, roundMs } from './ops/request-log.ts';
+export {
+  createServiceLogger,
+  LOG_BASE_FIELDS,
+  type ServiceLoggerOptions,
+} from './ops/service-logger.ts';
 export type { AwsPrincipal, PrincipalRules } from './principal/principal.ts';
 export {
   MemoryReplayCache,
   type ReplayCache,
   ReplayCacheFullError,
 } from './replay/replay-cache.ts';
-export { replayOp } from './replay/replay-op.ts';
+export { type ReplayStep, replayOp } from './replay/replay-op.ts';
 export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
 export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';
 export { StsLogin, type StsLoginOptions, type StsLoginResult } from './sts/sts-login.ts';
 export { validateStsProof } from './sts/validate-proof.ts';
+export { incomingTraceContext, inSpan, markSpanFailed } from './tracing/spans.ts';
 // Parsing, path validation, tags and source identity are exported too for emulators of
 // certificate-based AWS services (@rolegate/testkit's IAM Roles Anywhere), so they hold a
 // certificate to exactly the rules rolegate's own certificate logins do.

@@ -1,7 +1,12 @@
 // Reads and validates the broker's YAML configuration with rolegate's one config loader: errors
 // name the option path, and every file path (declared below, beside the schema) is relative to
 // the config file.
-import { LOGIN_FILE_FIELDS, loadConfigFile, parseConfig } from '@rolegate/identity';
+import {
+  LOGIN_FILE_FIELDS,
+  type LoadConfigFileOptions,
+  loadConfigFile,
+  parseConfig,
+} from '@rolegate/identity';
 import { type BrokerConfig, type BrokerConfigInput, brokerConfigSchema } from './schema.ts';
 
 /** Every file-path option of the broker (dotted, `*` for any index). */
@@ -19,9 +24,18 @@ export function parseBrokerConfig(input: unknown, source = 'config'): BrokerConf
   return parseConfig(brokerConfigSchema, input, { source });
 }
 
+/**
+ * Reads broker.yaml: `${env:NAME}` and `${file:/path}` references resolved (from `env`, default
+ * `process.env`), checked, file paths made relative to it.
+ */
 export function loadBrokerConfigFile(
   path: string,
   overrides: Partial<BrokerConfigInput> = {},
+  env?: LoadConfigFileOptions['env'],
 ): BrokerConfig {
-  return loadConfigFile(brokerConfigSchema, path, { filePaths: BROKER_FILE_FIELDS, overrides });
+  return loadConfigFile(brokerConfigSchema, path, {
+    filePaths: BROKER_FILE_FIELDS,
+    overrides,
+    env,
+  });
 }

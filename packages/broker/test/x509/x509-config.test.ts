@@ -48,7 +48,9 @@ describe('x509 config', () => {
       'x509.trustDomains.0.name',
     ]);
     assert.deepEqual(paths({ trustDomains: [td, td] }), ['x509.trustDomains.1.name']);
-    assert.deepEqual(paths({ trustDomains: [{ ...td, bundle: 'x' }] }), ['x509.trustDomains.0']);
+    assert.deepEqual(paths({ trustDomains: [{ ...td, bundle: 'x' }] }), [
+      'x509.trustDomains.0.bundle',
+    ]);
   });
 
   it('trust anchors have unique names and a CA file', () => {

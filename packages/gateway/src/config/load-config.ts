@@ -1,7 +1,12 @@
 // Reads and validates the gateway's YAML configuration with rolegate's one config loader: errors
 // name the option path, and every file path (declared below, beside the schema) is relative to
 // the config file.
-import { LOGIN_FILE_FIELDS, loadConfigFile, parseConfig } from '@rolegate/identity';
+import {
+  LOGIN_FILE_FIELDS,
+  type LoadConfigFileOptions,
+  loadConfigFile,
+  parseConfig,
+} from '@rolegate/identity';
 import { type GatewayConfig, gatewayConfigSchema } from './schema.ts';
 
 /** Every file-path option of the gateway (dotted, `*` for any index); policies may be inline. */
@@ -30,6 +35,13 @@ export function parseGatewayConfig(
   return parseConfig(gatewayConfigSchema, input, { ...options, filePaths: GATEWAY_FILE_FIELDS });
 }
 
-export function loadGatewayConfigFile(path: string): GatewayConfig {
-  return loadConfigFile(gatewayConfigSchema, path, { filePaths: GATEWAY_FILE_FIELDS });
+/**
+ * Reads gateway.yaml: `${env:NAME}` and `${file:/path}` references resolved (from `env`, default
+ * `process.env`), checked, file paths made relative to it.
+ */
+export function loadGatewayConfigFile(
+  path: string,
+  env?: LoadConfigFileOptions['env'],
+): GatewayConfig {
+  return loadConfigFile(gatewayConfigSchema, path, { filePaths: GATEWAY_FILE_FIELDS, env });
 }

@@ -1,5 +1,7 @@
 // The one config loader of rolegate: YAML in (duplicate keys refused), a zod schema's checks, file
-// paths made relative to the config file, frozen out. Each schema declares its file-path fields
+// paths made relative to the config file, frozen out. A file may take values from the environment
+// and other files (`${env:NAME}`, `${file:/path}`: ./references.ts), resolved after the YAML is
+// read and before the schema sees it. Each schema declares its file-path fields
 // beside it (`*_FILE_FIELDS`, dotted paths with `*` for any array index or record key), so no
 // loader can forget one. Errors name the option path, so an operator can fix the file without
 // reading code.
@@ -7,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '@rolegate/core';
 import { parse as parseYaml } from 'yaml';
+import { type ResolveReferencesOptions, resolveConfigReferences } from './references.ts';
+import { describeUnknownKeys } from './unknown-keys.ts';
 
 /** What the loader needs of a schema: zod's safeParse. */
 export interface ConfigSchema<T> {
@@ -15,7 +19,12 @@ export interface ConfigSchema<T> {
     | {
         readonly success: false;
         readonly error: {
-          readonly issues: readonly { path: readonly PropertyKey[]; message: string }[];
+          readonly issues: readonly {
+            path: readonly PropertyKey[];
+            message: string;
+            code?: string;
+            keys?: readonly string[];
+          }[];
         };
       };
 }
@@ -63,7 +72,11 @@ export function parseConfig<T>(
   if (!result.success) {
     throw new ConfigError(
       options.source ?? 'config',
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+      result.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys' && issue.keys !== undefined
+          ? describeUnknownKeys(schema, issue.path, issue.keys)
+          : [`${issue.path.join('.') || '(root)'}: ${issue.message}`],
+      ),
     );
   }
   let config: unknown = result.data;
@@ -89,13 +102,27 @@ export function readConfigDocument(path: string): Record<string, unknown> {
   return document as Record<string, unknown>;
 }
 
-/** Reads, validates and freezes the YAML config at `path`, file paths made relative to it. */
+export interface LoadConfigFileOptions {
+  /** The schema's file-path fields (dotted, `*` for any index or key). */
+  readonly filePaths?: readonly string[];
+  /** Values set in code or by flags; applied after references are resolved, never scanned. */
+  readonly overrides?: object;
+  /** Where `${env:NAME}` looks. Default `process.env`. */
+  readonly env?: ResolveReferencesOptions['env'];
+}
+
+/**
+ * Reads, resolves references in, validates and freezes the YAML config at `path`, file paths
+ * made relative to it.
+ */
 export function loadConfigFile<T>(
   schema: ConfigSchema<T>,
   path: string,
-  options: { readonly filePaths?: readonly string[]; readonly overrides?: object } = {},
+  options: LoadConfigFileOptions = {},
 ): Readonly<T> {
-  const document = { ...readConfigDocument(path), ...options.overrides };
+  const resolved = resolveConfigReferences(readConfigDocument(path), { env: options.env });
+  if (resolved.problems.length > 0) throw new ConfigError(path, resolved.problems);
+  const document = { ...(resolved.value as Record<string, unknown>), ...options.overrides };
   return parseConfig(schema, document, {
     source: path,
     baseDir: dirname(resolve(path)),
