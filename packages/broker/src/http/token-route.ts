@@ -25,12 +25,19 @@ import {
   tagValueProblem,
   type X509Login,
 } from '@rolegate/identity';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BrokerError } from '../errors/broker-error.ts';
 import type { LoginPolicy } from '../identity/login-policy.ts';
 import type { KeyRing } from '../keys/key-ring.ts';
 import { buildClaims } from '../token/claims.ts';
 import { signToken } from '../token/sign-token.ts';
+import {
+  markTokenRequestFailed,
+  traceLogin,
+  traceLoginPolicy,
+  traceSigning,
+  traceTokenRequest,
+} from '../tracing/token-spans.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { sendOAuthError, toBrokerError } from './oauth-error.ts';
 
@@ -65,7 +72,7 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
   const config: { rateLimit?: { max: number; timeWindow: number } } = {};
   if (deps.rateLimitPerMinute > 0)
     config.rateLimit = { max: deps.rateLimitPerMinute, timeWindow: 60_000 };
-  app.post(TOKEN_PATH, { config }, async (request, reply) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply) => {
     const stopTimer = deps.metrics.tokenDuration.startTimer();
     try {
       const { token, expiresIn } = await issue(request, deps);
@@ -85,11 +92,15 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
           ? request.log.error.bind(request.log)
           : request.log.warn.bind(request.log);
       log({ rolegate_code: failure.code, reason: failure.message }, 'token request refused');
+      markTokenRequestFailed(failure);
       return sendOAuthError(reply, failure);
     } finally {
       stopTimer();
     }
-  });
+  };
+  app.post(TOKEN_PATH, { config }, (request, reply) =>
+    traceTokenRequest(request, reply, TOKEN_PATH, () => answer(request, reply)),
+  );
 }
 
 interface Login {
@@ -119,17 +130,21 @@ async function issue(
   const login = loginFor(form.subject_token_type, deps);
   if (!AUDIENCE.test(form.audience)) throw new BrokerError('request.invalid_audience');
 
-  const who = await login(request, form.subject_token ?? '', form.audience);
+  const who = await traceLogin(form.subject_token_type, () =>
+    login(request, form.subject_token ?? '', form.audience),
+  );
   const nowMs = deps.now();
-  const allowed = deps.loginPolicy.allows({
-    principal: who.principal,
-    audience: form.audience,
-    sourceIp: request.ip,
-    nowMs,
-    secureTransport: request.protocol === 'https',
-    tags: who.tags,
-    sourceIdentity: who.sourceIdentity,
-  });
+  const allowed = traceLoginPolicy(form.audience, () =>
+    deps.loginPolicy.allows({
+      principal: who.principal,
+      audience: form.audience,
+      sourceIp: request.ip,
+      nowMs,
+      secureTransport: request.protocol === 'https',
+      tags: who.tags,
+      sourceIdentity: who.sourceIdentity,
+    }),
+  );
   request.log.info(
     { arn: who.principal.sessionArn, audience: form.audience, allowed },
     'login decided',
@@ -159,7 +174,8 @@ async function issue(
   }
   const key = deps.keyRing().active;
   try {
-    return { token: await signToken(claims, key), expiresIn: claims.exp - nowSeconds };
+    const token = await traceSigning(key, () => signToken(claims, key));
+    return { token, expiresIn: claims.exp - nowSeconds };
   } catch (cause) {
     // The KMS signer already says why, with its own Retry-After.
     if (cause instanceof BrokerError && cause.code === 'broker.signing_unavailable') throw cause;

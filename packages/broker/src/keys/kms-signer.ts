@@ -12,8 +12,11 @@ import {
   type SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
 import { p256 } from '@noble/curves/nist.js';
+import { SpanKind } from '@opentelemetry/api';
+import { inSpan } from '@rolegate/identity';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import { BrokerError } from '../errors/broker-error.ts';
+import { brokerTracer } from '../tracing/token-spans.ts';
 import { algorithmOfKey, type SigningAlgorithm } from './algorithms.ts';
 import type { KmsKeyRef } from './ring-file.ts';
 import { Semaphore } from './semaphore.ts';
@@ -108,8 +111,25 @@ export class KmsSigner {
     });
   }
 
-  /** The JWS signature (RS256: PKCS#1 v1.5; ES256: r‖s) over `signingInput`. */
-  async sign(signingInput: Uint8Array): Promise<Uint8Array> {
+  /**
+   * The JWS signature (RS256: PKCS#1 v1.5; ES256: r‖s) over `signingInput`, as a `KMS/Sign`
+   * client span (the wait for a free call slot included: that is time the token request spends).
+   */
+  sign(signingInput: Uint8Array): Promise<Uint8Array> {
+    return inSpan(brokerTracer, 'KMS/Sign', { kind: SpanKind.CLIENT }, (span) => {
+      if (span.isRecording()) {
+        span.setAttributes({
+          'rpc.system': 'aws-api',
+          'rpc.service': 'KMS',
+          'rpc.method': 'Sign',
+          'rolegate.key_id': this.kid,
+        });
+      }
+      return this.#sign(signingInput);
+    });
+  }
+
+  async #sign(signingInput: Uint8Array): Promise<Uint8Array> {
     const raw = signingInput.length <= MAX_RAW_MESSAGE;
     const answer = await this.limit
       .run(() =>

@@ -14,6 +14,7 @@ import { type Caller, identifyCaller } from '../identity/credential.ts';
 import type { DecisionLabel } from '../ops/metrics.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { ServiceRuntime } from '../runtime/service-runtime.ts';
+import { traceAuthenticate, traceAuthorize } from '../tracing/request-spans.ts';
 import { type CanonicalRequest, readRequest } from './canonical-request.ts';
 import { checkQueryKeys, policyHeaders } from './policy-view.ts';
 import type { RequestState } from './request-state.ts';
@@ -40,14 +41,17 @@ function decide(
   const authorizer = service.authorizer;
   if (authorizer !== undefined) {
     const socket = req.socket as Partial<TLSSocket>;
-    decision = authorizer.authorize(principal, {
-      method: request.method,
-      url: service.caseInsensitivePaths ? lowerCaseUrl(request) : request.url,
-      headers,
-      sourceIp: req.socket.remoteAddress,
-      secure: socket.encrypted === true,
-      port: req.socket.localPort,
-    }).decision;
+    decision = traceAuthorize(
+      () =>
+        authorizer.authorize(principal, {
+          method: request.method,
+          url: service.caseInsensitivePaths ? lowerCaseUrl(request) : request.url,
+          headers,
+          sourceIp: req.socket.remoteAddress,
+          secure: socket.encrypted === true,
+          port: req.socket.localPort,
+        }).decision,
+    );
   }
   service.metrics.decision(decision);
   state.decision = decision;
@@ -105,12 +109,14 @@ export function admit(
     headers = policyHeaders(request, service.authorizer.reads);
     checkQueryKeys(request, service.authorizer.reads);
   }
-  const caller = identifyCaller(
-    request.authorization,
-    runtime.kinds.byScheme,
-    service.audience,
-    req.socket,
-    runtime.kinds.x509,
+  const caller = traceAuthenticate(() =>
+    identifyCaller(
+      request.authorization,
+      runtime.kinds.byScheme,
+      service.audience,
+      req.socket,
+      runtime.kinds.x509,
+    ),
   );
   return caller instanceof Promise
     ? caller.then((c) => decide(req, service, request, headers, c, state))

@@ -1,7 +1,8 @@
 // The listeners' request, upgrade and 100-continue handlers: admit (admit.ts), then forward
 // (proxy/forward.ts, proxy/upgrade.ts), or answer the refusal. Each request takes the runtime that
 // is current when it arrives and keeps it to the end. Every request ends in exactly one access-log
-// line and one set of metrics, however it ends.
+// line and one set of metrics, however it ends — and, for OpenTelemetry, one server span whose
+// children are the steps (tracing/request-spans.ts).
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +17,14 @@ import { gatewayHeaders, plainIp } from '../proxy/gateway-headers.ts';
 import { upstreamHeaders } from '../proxy/request-headers.ts';
 import { forwardUpgrade } from '../proxy/upgrade.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import {
+  finishRequestTrace,
+  finishUpstreamTrace,
+  inRequestTrace,
+  startRequestTrace,
+  startUpstreamTrace,
+  withTraceHeaders,
+} from '../tracing/request-spans.ts';
 import { type Admission, admit } from './admit.ts';
 import { refusalAnswer, sendRefusal, writeRawRefusal } from './refusal.ts';
 import { RequestState } from './request-state.ts';
@@ -85,6 +94,7 @@ export function createRequestHandlers(deps: HandlerDeps) {
   function onRequest(req: IncomingMessage, res: ServerResponse, expectContinue = false): void {
     const runtime = deps.runtime();
     const state = start(req);
+    const requestTrace = startRequestTrace(req);
     const active = { state, res };
     const gone = new ClientGone();
     activeRequests.set(req.socket, active);
@@ -93,21 +103,26 @@ export function createRequestHandlers(deps: HandlerDeps) {
     res.once('close', () => {
       if (!res.writableFinished) gone.abort();
       if (activeRequests.get(req.socket) === active) activeRequests.delete(req.socket);
-      state.finish(res.headersSent ? res.statusCode : CLIENT_GONE, logger, metrics);
+      const status = res.headersSent ? res.statusCode : CLIENT_GONE;
+      state.finish(status, logger, metrics);
+      finishRequestTrace(requestTrace, status, state);
     });
-    const send = (admission: Admission) =>
+    const send = (admission: Admission) => {
+      const { service, request } = admission;
+      const upstreamTrace = startUpstreamTrace(requestTrace, req, service.name, request.url);
       forward(
         req,
         res,
         {
-          dispatcher: admission.service.upstream.dispatcher,
-          path: admission.request.url,
-          headers: headersFor(req, admission, state, runtime),
+          dispatcher: service.upstream.dispatcher,
+          path: request.url,
+          headers: withTraceHeaders(headersFor(req, admission, state, runtime), upstreamTrace),
           requestId: state.requestId,
           expectContinue,
           signal: gone,
         },
         (failure, responded) => {
+          finishUpstreamTrace(upstreamTrace, responded ? res.statusCode : undefined, failure?.code);
           if (failure === undefined) return;
           if (gone.aborted && !responded) {
             state.reason = `client went away: ${failure.message}`;
@@ -118,9 +133,10 @@ export function createRequestHandlers(deps: HandlerDeps) {
           else refuse(res, failure, state, runtime);
         },
       );
+    };
     let admission: Admission | Promise<Admission>;
     try {
-      admission = admit(req, runtime, state);
+      admission = inRequestTrace(requestTrace, () => admit(req, runtime, state));
     } catch (error) {
       refuse(res, error, state, runtime);
       return;

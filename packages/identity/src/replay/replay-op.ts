@@ -1,12 +1,27 @@
 // Every login's use of the replay cache goes through here, so a cache that is full or unreachable
-// answers the same way for every kind of proof: 503 with Retry-After, never a replay window.
+// answers the same way for every kind of proof: 503 with Retry-After, never a replay window. Each
+// use is a span (`rolegate.replay.check` / `rolegate.replay.claim`) naming the cache's class, so a
+// slow Redis shows in a trace; the key is never recorded (it is derived from the proof).
+import { SpanKind } from '@opentelemetry/api';
 import { IdentityError } from '../errors.ts';
+import { identityTracer, inSpan } from '../tracing/spans.ts';
 import { type ReplayCache, ReplayCacheFullError } from './replay-cache.ts';
 
-export async function replayOp<T>(
+/** `check`: the cheap look before STS or path validation; `claim`: the atomic mark as used. */
+export type ReplayStep = 'check' | 'claim';
+
+export function replayOp<T>(
   cache: ReplayCache,
   op: (cache: ReplayCache) => Promise<T>,
+  step: ReplayStep = 'check',
 ): Promise<T> {
+  return inSpan(identityTracer, `rolegate.replay.${step}`, { kind: SpanKind.INTERNAL }, (span) => {
+    if (span.isRecording()) span.setAttribute('rolegate.replay_cache', cache.constructor.name);
+    return runOp(cache, op);
+  });
+}
+
+async function runOp<T>(cache: ReplayCache, op: (cache: ReplayCache) => Promise<T>): Promise<T> {
   try {
     return await op(cache);
   } catch (error) {

@@ -1,5 +1,6 @@
 // The whole STS login: validate the proof offline, refuse replays, let STS confirm it, read the
-// answer strictly, cross-check the identity, and only then mark the proof as used.
+// answer strictly, cross-check the identity, and only then mark the proof as used. Each step is a
+// span under the caller's (rolegate.proof.validate, rolegate.replay.*, STS/GetCallerIdentity).
 import { createHash } from 'node:crypto';
 import { IdentityError } from '../errors.ts';
 import {
@@ -9,11 +10,11 @@ import {
 } from '../principal/principal.ts';
 import type { ReplayCache } from '../replay/replay-cache.ts';
 import { replayOp } from '../replay/replay-op.ts';
+import { identityTracer, inSpan } from '../tracing/spans.ts';
 import type { StsHost } from './endpoints.ts';
-import { buildOutboundRequest } from './outbound-request.ts';
 import { MAX_PROOF_AGE_SECONDS } from './proof-rules.ts';
-import { readStsAnswer } from './sts-answer.ts';
 import type { StsCaller } from './sts-caller.ts';
+import { callSts } from './sts-span.ts';
 import { type ValidatedProof, validateStsProof } from './validate-proof.ts';
 
 export interface StsLoginOptions {
@@ -43,10 +44,13 @@ export class StsLogin {
 
   async authenticate(subjectToken: string): Promise<StsLoginResult> {
     const options = this.#options;
-    const proof = validateStsProof(subjectToken, {
-      allowList: options.allowList,
-      nowSeconds: Math.floor(this.#now() / 1000),
-      maxFutureSkewSeconds: options.maxFutureSkewSeconds,
+    const proof = inSpan(identityTracer, 'rolegate.proof.validate', {}, (span) => {
+      if (span.isRecording()) span.setAttribute('rolegate.proof_type', 'aws-sts');
+      return validateStsProof(subjectToken, {
+        allowList: options.allowList,
+        nowSeconds: Math.floor(this.#now() / 1000),
+        maxFutureSkewSeconds: options.maxFutureSkewSeconds,
+      });
     });
     // The signature is an HMAC over the whole canonical request, so it names this proof uniquely
     // across partitions, accounts and keys.
@@ -54,14 +58,18 @@ export class StsLogin {
     if (await replayOp(this.#options.replay, (cache) => cache.seen(replayKey)))
       throw new IdentityError('proof.replayed');
 
-    const answer = readStsAnswer(
-      await options.caller.call(buildOutboundRequest(proof, options.loginAudience)),
-    );
+    const answer = await callSts(options.caller, proof, options.loginAudience);
     const principal = principalFromAnswer(answer, proof.endpoint, options.principalRules);
 
     const holdUntilMs =
       (proof.signedAt + MAX_PROOF_AGE_SECONDS + options.maxFutureSkewSeconds) * 1000;
-    if (!(await replayOp(this.#options.replay, (cache) => cache.claim(replayKey, holdUntilMs)))) {
+    if (
+      !(await replayOp(
+        this.#options.replay,
+        (cache) => cache.claim(replayKey, holdUntilMs),
+        'claim',
+      ))
+    ) {
       throw new IdentityError('proof.replayed', 'lost a race for the same proof');
     }
     return { principal, proof, stsRequestId: answer.requestId };

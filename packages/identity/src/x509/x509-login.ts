@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { IdentityError } from '../errors.ts';
 import type { ReplayCache } from '../replay/replay-cache.ts';
 import { replayOp } from '../replay/replay-op.ts';
+import { identityTracer, inSpan } from '../tracing/spans.ts';
 import { type CertificateIdentity, identifyCertificate } from './certificate-identity.ts';
 import type { Profiles } from './profiles.ts';
 import type { TrustStore } from './trust-store.ts';
@@ -31,12 +32,21 @@ export class X509Login {
   async authenticate(assertion: string): Promise<CertificateIdentity> {
     const options = this.#options;
     const nowMs = this.#now();
-    const { leaf, presented, claims } = await verifyAssertionSignature(assertion);
-    const { jti, exp } = checkAssertionClaims(claims, {
-      audience: options.loginAudience,
-      nowSeconds: Math.floor(nowMs / 1000),
-      skewSeconds: options.skewSeconds,
-    });
+    const { leaf, presented, jti, exp } = await inSpan(
+      identityTracer,
+      'rolegate.proof.validate',
+      {},
+      async (span) => {
+        if (span.isRecording()) span.setAttribute('rolegate.proof_type', 'x509-assertion');
+        const verified = await verifyAssertionSignature(assertion);
+        const checked = checkAssertionClaims(verified.claims, {
+          audience: options.loginAudience,
+          nowSeconds: Math.floor(nowMs / 1000),
+          skewSeconds: options.skewSeconds,
+        });
+        return { ...verified, ...checked };
+      },
+    );
     // jti is unique per signer: keying on the certificate too means nobody can burn the jti
     // values of another workload's future assertions.
     const replayKey = `x509:${createHash('sha256').update(`${leaf.fingerprint}\n${jti}`).digest('base64url')}`;
@@ -50,7 +60,13 @@ export class X509Login {
       clock: { nowMs, skewMs: options.skewSeconds * 1000 },
     });
     const holdUntilMs = (exp + options.skewSeconds) * 1000;
-    if (!(await replayOp(this.#options.replay, (cache) => cache.claim(replayKey, holdUntilMs))))
+    if (
+      !(await replayOp(
+        this.#options.replay,
+        (cache) => cache.claim(replayKey, holdUntilMs),
+        'claim',
+      ))
+    )
       throw new IdentityError('assertion.replayed', 'lost a race for the same assertion');
     return identity;
   }
