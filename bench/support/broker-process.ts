@@ -13,6 +13,7 @@ const broker = await createBroker(
     dev: true,
     stateDir,
     listen: { host: '127.0.0.1', port: 0 },
+    admin: { host: '127.0.0.1', port: 0 },
     logLevel: 'silent',
     // The load comes from one loopback address: the per-IP limit would measure itself.
     limits: { tokenRequestsPerIpPerMinute: 0 },

@@ -14,15 +14,26 @@ import {
   StsLogin,
   type TrustStore,
 } from '@rolegate/identity';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { BrokerConfig } from './config/schema.ts';
 import { BrokerError } from './errors/broker-error.ts';
+import {
+  type AdminListener,
+  startAdminListener,
+  warnAboutOpsOnMainPort,
+} from './http/admin-listener.ts';
 import { registerDiscoveryRoutes } from './http/discovery-routes.ts';
 import { createLogger } from './http/logger.ts';
 import { BrokerMetrics } from './http/metrics.ts';
 import { sendOAuthError } from './http/oauth-error.ts';
 import { registerOpsRoutes } from './http/ops-routes.ts';
+import { registerRequestLog } from './http/request-log.ts';
 import { registerTokenRoute } from './http/token-route.ts';
 import { LoginPolicy } from './identity/login-policy.ts';
 import type { KeyRing } from './keys/key-ring.ts';
@@ -54,7 +65,12 @@ export interface Broker {
   readonly keys: KeyRingHolder;
   /** X.509 and SPIFFE trust sources (when `x509` is configured); reloaded on change and SIGHUP. */
   readonly trust: TrustStore | undefined;
-  /** Listens on config.listen (or the given port) and returns the base URL. */
+  /** The admin listener's URL (/healthz, /readyz, /metrics), once listening; undefined when off. */
+  readonly adminUrl: string | undefined;
+  /**
+   * Listens on config.listen (or the given port), and the admin listener on config.admin, and
+   * returns the token port's base URL.
+   */
   listen(port?: number): Promise<string>;
   close(): Promise<void>;
 }
@@ -67,6 +83,7 @@ export async function createBroker(
   const now = options.now ?? Date.now;
   const loginAudience = config.loginAudience ?? config.issuer;
   warnAboutLooseSettings(config, logger);
+  warnAboutOpsOnMainPort(config, logger);
   // Trust sources first: a bad bundle or CA file stops the broker before anything is opened.
   const trust = openTrustStore(config, logger);
 
@@ -134,6 +151,12 @@ export async function createBroker(
     ...(https === undefined ? { http: timeouts } : { https: { ...https, ...timeouts } }),
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
+    // One request line in the shared shape (./http/request-log.ts) instead of Fastify's two, and
+    // every line of a request names it `requestId`, as the gateway's do.
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
     requestIdHeader: false,
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
@@ -174,11 +197,10 @@ export async function createBroker(
     sendOAuthError(reply, new BrokerError('broker.not_found')),
   );
 
+  registerRequestLog(app, logger);
   // Logins need the replay cache: a broker whose Redis is unreachable answers 503 to them all.
-  registerOpsRoutes(app, {
-    metrics,
-    isReady: () => !(replay instanceof RedisReplayCache) || replay.ready,
-  });
+  const isReady = () => !(replay instanceof RedisReplayCache) || replay.ready;
+  if (config.opsOnMainPort) registerOpsRoutes(app, { metrics, isReady });
   registerDiscoveryRoutes(app, {
     issuer: config.issuer,
     loginAudience,
@@ -210,21 +232,29 @@ export async function createBroker(
   keys.watch();
   trust?.watch();
 
+  let admin: AdminListener | undefined;
   return {
     app,
     config,
     loginAudience,
     logger,
     trust,
+    get adminUrl() {
+      return admin?.url;
+    },
     async listen(port = config.listen.port) {
-      const address = await app.listen({ host: config.listen.host, port });
-      return address;
+      const url = await app.listen({ host: config.listen.host, port });
+      if (config.admin !== false)
+        admin = await startAdminListener(config.admin, { metrics, isReady });
+      logger.info({ url, adminUrl: admin?.url, issuer: config.issuer }, 'broker listening');
+      return url;
     },
     keys,
     async close() {
       keys.close();
       trust?.close();
       kms.close();
+      await admin?.close();
       await app.close();
       await caller.close();
       await replay.close();

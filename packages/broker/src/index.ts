@@ -11,7 +11,7 @@ export {
 export type { BrokerConfig, BrokerConfigInput } from './config/schema.ts';
 export { BrokerError, isBrokerError } from './errors/broker-error.ts';
 export { BROKER_ERRORS, type BrokerErrorCode } from './errors/codes.ts';
-export { REDACTED_PATHS } from './http/logger.ts';
+export { createLogger as createBrokerLogger, REDACTED_PATHS } from './http/logger.ts';
 export { SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/algorithms.ts';
 export {
   createKeyFile,

@@ -63,7 +63,7 @@ describe('rolegate broker', () => {
     const file = join(dir, 'good.yaml');
     writeFileSync(
       file,
-      `issuer: https://broker.example\nloginPolicy: login.json\nstateDir: state\nlisten:\n  port: 0\nlogLevel: info\n`,
+      `issuer: https://broker.example\nloginPolicy: login.json\nstateDir: state\nlisten:\n  port: 0\nadmin:\n  port: 0\nlogLevel: info\n`,
     );
     const child = spawn(process.execPath, [...NODE_ARGS, BIN, 'broker', '--config', file], {
       env: cleanEnv(),
@@ -75,7 +75,7 @@ describe('rolegate broker', () => {
     const deadline = Date.now() + 20_000;
     let address: string | undefined;
     while (!address && Date.now() < deadline && child.exitCode === null) {
-      address = /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)?.[1];
+      address = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)?.[1];
       await new Promise((r) => setTimeout(r, 100));
     }
     try {
@@ -89,6 +89,9 @@ describe('rolegate broker', () => {
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(child.exitCode, null, `SIGHUP stopped the broker: ${out}`);
       assert.equal((await fetch(`${address}/healthz`)).status, 200);
+      const adminUrl = /"adminUrl":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)?.[1];
+      assert.ok(adminUrl, `no admin listener logged: ${out}`);
+      assert.equal((await fetch(`${adminUrl}/readyz`)).status, 200);
     } finally {
       assert.equal(await stopProcess(child), 0);
     }

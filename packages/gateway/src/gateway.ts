@@ -5,12 +5,11 @@
 // they started with.
 
 import type { Server } from 'node:http';
-import { MemoryReplayCache, type ReplayCache } from '@rolegate/identity';
+import { createAdminServer, MemoryReplayCache, type ReplayCache } from '@rolegate/identity';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { loadGatewayConfigFile } from './config/load-config.ts';
 import type { GatewayConfig } from './config/schema.ts';
-import { createAdminServer } from './http/admin.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { createListener, type Listener, startListening, stopListening } from './http/listeners.ts';
 import { createRequestHandlers } from './http/request-handler.ts';

@@ -678,7 +678,7 @@ function policyAllows(reading: Reading): boolean {
 }
 
 function checkReading(c: Case, reading: Reading, logged: Record<string, unknown>): void {
-  const service = logged.service as keyof typeof HOSTS;
+  const service = logged.targetService as keyof typeof HOSTS;
   const decided = decodeURIComponent(String(logged.path));
   if (reading.caseInsensitive === true) {
     assert.equal(decided.toLowerCase(), reading.path.toLowerCase(), 'path: decided = acted on');

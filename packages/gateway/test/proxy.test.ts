@@ -57,7 +57,7 @@ describe('gateway: authorize and forward', () => {
     const line = accessLine(gw, String(requestId));
     assert.deepEqual(
       {
-        service: line?.service,
+        service: line?.targetService,
         principal: line?.principal,
         decision: line?.decision,
         status: line?.status,
@@ -71,7 +71,7 @@ describe('gateway: authorize and forward', () => {
         path: '/invoices/7',
       },
     );
-    assert.equal(typeof line?.latencyMs, 'number');
+    assert.equal(typeof line?.durationMs, 'number');
   });
 
   it('lets an anonymous caller through where the policy allows it, marked Anonymous', async () => {

@@ -10,6 +10,9 @@ import { SIGNING_ALGORITHMS } from '../keys/algorithms.ts';
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
 
+/** Where the admin listener (/healthz, /readyz, /metrics) listens unless configured. */
+export const BROKER_ADMIN_DEFAULTS = { host: '127.0.0.1', port: 8701 } as const;
+
 export const brokerConfigSchema = z
   .object({
     /** The `iss` of every token, and the base of the discovery URLs. */
@@ -35,6 +38,29 @@ export const brokerConfigSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8700 }),
+    /**
+     * The admin listener: /healthz, /readyz and /metrics, apart from the token port, so that
+     * clients of the token port cannot read the metrics and no proxy rule has to hide them.
+     * Loopback by default: expose it to the scraper and the orchestrator, not to the network.
+     * `false` turns it off.
+     */
+    admin: z
+      .union([
+        z
+          .object({
+            host: z.string().min(1).default(BROKER_ADMIN_DEFAULTS.host),
+            port: z.number().int().min(0).max(65_535).default(BROKER_ADMIN_DEFAULTS.port),
+          })
+          .strict(),
+        z.literal(false),
+      ])
+      .default({ ...BROKER_ADMIN_DEFAULTS }),
+    /**
+     * Also serve /healthz, /readyz and /metrics on the token port, as brokers before the admin
+     * listener did. Deprecated: true in this release (a warning at start says so), false by
+     * default in the next, then removed. Point probes and scrapers at the admin listener.
+     */
+    opsOnMainPort: z.boolean().default(true),
     /** Folder for generated keys. */
     stateDir: z.string().default('.rolegate/broker'),
     /** Dev mode: emulated STS allowed, any authenticated principal may log in. Never in production. */

@@ -1,6 +1,9 @@
 // pino with every place a secret could appear redacted: proofs, tokens, signatures and session
-// tokens never reach a log line, even when a debug statement logs a whole body or header set.
-import pino, { type Logger, stdSerializers } from 'pino';
+// tokens never reach a log line, even when a debug statement logs a whole body or header set. The
+// base fields, time and level format are @rolegate/identity's, the same as the gateway's.
+import { createRequire } from 'node:module';
+import { createServiceLogger } from '@rolegate/identity';
+import type { DestinationStream, Logger } from 'pino';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -16,14 +19,19 @@ export const REDACTED_PATHS = [
   '*.securityToken',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino(
+// From src/http/ and dist/http/ alike, the package's own manifest is two folders up.
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return createServiceLogger(
     {
+      service: 'rolegate-broker',
+      version,
       level,
-      base: { service: 'rolegate-broker' },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Our own request serializer: the path without its query string (a client that puts a proof
-      // in the query must not leave a redeemable proof in the log), and no headers at all.
+      redact: REDACTED_PATHS,
+      // Our own request serializer, should a debug statement log a request: the path without its
+      // query string (a client that puts a proof in the query must not leave a redeemable proof
+      // in the log), and no headers at all.
       serializers: {
         req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({
           id: req.id,
@@ -32,7 +40,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           remoteAddress: req.ip,
         }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-        err: stdSerializers.err,
       },
     },
     destination,

@@ -3,6 +3,7 @@
 import { isIdentityError } from '@rolegate/identity';
 import type { FastifyReply } from 'fastify';
 import { BrokerError } from '../errors/broker-error.ts';
+import { noteOutcome } from './request-log.ts';
 
 export interface OAuthErrorBody {
   readonly error: string;
@@ -28,6 +29,7 @@ export function sendOAuthError(reply: FastifyReply, error: BrokerError): Fastify
     error_description: error.spec.description,
     rolegate_code: error.code,
   };
+  noteOutcome(reply.request, { code: error.code });
   reply.code(error.status).header('cache-control', 'no-store');
   if (error.retryAfterSeconds !== undefined)
     reply.header('retry-after', String(error.retryAfterSeconds));

@@ -40,6 +40,7 @@ import {
 } from '../tracing/token-spans.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { sendOAuthError, toBrokerError } from './oauth-error.ts';
+import { noteOutcome } from './request-log.ts';
 
 const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
 const FORM_PARAMETERS = ['grant_type', 'subject_token', 'subject_token_type', 'audience'] as const;
@@ -149,6 +150,7 @@ async function issue(
     { arn: who.principal.sessionArn, audience: form.audience, allowed },
     'login decided',
   );
+  noteOutcome(request, { principal: who.principal.sessionArn });
   if (!allowed) throw new BrokerError('policy.denied', `${who.principal.arn} for ${form.audience}`);
 
   const nowSeconds = Math.floor(nowMs / 1000);

@@ -67,6 +67,8 @@ export async function startHarness(
       dev: true,
       stateDir,
       listen: { host: '127.0.0.1', port: 0 },
+      // Test files run in parallel: a fixed admin port would be taken by the first.
+      admin: { host: '127.0.0.1', port: 0 },
       // Every test client is 127.0.0.1: the per-IP limit is tested on its own (abuse.test.ts).
       limits: { tokenRequestsPerIpPerMinute: 0 },
       ...config,

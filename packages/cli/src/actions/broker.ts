@@ -9,14 +9,13 @@ import { listenFailure } from '../lib/listen-failure.ts';
 export async function runBroker(flags: BrokerFlags): Promise<void> {
   const config = loadBrokerConfigFile(flags.config);
   const broker = await createBroker(config);
-  let address: string;
   try {
-    address = await broker.listen(flags.port);
+    // The broker logs 'broker listening' with its URL and its admin listener's.
+    await broker.listen(flags.port);
   } catch (error) {
     await broker.close();
     throw listenFailure(error, 'the broker', 'pass --port or change listen.port');
   }
-  broker.logger.info({ address, issuer: config.issuer }, 'broker listening');
   // close-with-grace stops on SIGHUP by default; the key ring and trust store reload on it.
   closeWithGrace({ delay: 10_000, skip: ['SIGHUP'] }, async ({ err }) => {
     if (err) broker.logger.error({ err }, 'shutting down after an error');

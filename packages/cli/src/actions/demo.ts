@@ -46,7 +46,8 @@ async function findRunningDev(stateDir: string): Promise<DevDescription | undefi
   const dev = readDevDescription(stateDir);
   if (!dev) return undefined;
   try {
-    const res = await fetch(`${dev.broker.url}/healthz`, { signal: AbortSignal.timeout(1000) });
+    const health = `${dev.broker.adminUrl ?? dev.broker.url}/healthz`;
+    const res = await fetch(health, { signal: AbortSignal.timeout(1000) });
     return res.ok ? dev : undefined;
   } catch {
     return undefined;

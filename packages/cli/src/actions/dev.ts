@@ -38,6 +38,7 @@ rolegate dev is running (dev mode: emulated STS, any authenticated principal may
 
   broker   ${broker.url}   issuer ${broker.issuer}
   JWKS     ${broker.jwksUrl}
+  admin    ${broker.adminUrl ?? ''}   (the broker's /healthz, /readyz, /metrics)
   STS      ${sts.url}   (emulator; answers for every AWS STS host name, CA in ${relative(process.cwd(), sts.caFile)})
   gateway  ${gateway.url}   billing → ${gateway.services['billing']}, rates → ${gateway.services['rates']}
            audience ${gateway.audience}; orders may call billing and rates, reviews only rates

@@ -19,7 +19,7 @@ export function registerDevCommand(program: Command): void {
     .option('--state-dir <dir>', 'where keys, identities and dev.json live', DEFAULT_DEV_STATE_DIR)
     .option(
       '--port <n>',
-      'first port (broker; then STS emulator, gateway, gateway admin, gateway HTTPS, Roles Anywhere emulator); 0 = any free ports',
+      'first port (broker; then STS emulator, gateway, gateway admin, gateway HTTPS, Roles Anywhere emulator, broker admin); 0 = any free ports',
       toPort,
       8700,
     )
@@ -32,6 +32,6 @@ export function registerDevCommand(program: Command): void {
 
 function toPort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65530) throw new Error(`not a port: ${value}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65529) throw new Error(`not a port: ${value}`);
   return port;
 }

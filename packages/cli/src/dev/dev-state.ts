@@ -10,7 +10,14 @@ import type { DevX509 } from './dev-x509.ts';
 export const DEFAULT_DEV_STATE_DIR = '.rolegate/dev';
 
 export interface DevDescription {
-  broker: { url: string; issuer: string; loginAudience: string; jwksUrl: string };
+  broker: {
+    url: string;
+    issuer: string;
+    loginAudience: string;
+    jwksUrl: string;
+    /** /healthz, /readyz and /metrics (absent in a dev.json written before the admin listener). */
+    adminUrl?: string | undefined;
+  };
   sts: { url: string; caFile: string };
   identities: StsIdentity[];
   x509: DevX509;

@@ -23,7 +23,8 @@ export interface DevOptions {
   readonly stateDir: string;
   /**
    * First port: the broker listens on it, the STS emulator on the next, then the gateway, its
-   * admin listener, its HTTPS listener and the Roles Anywhere emulator. 0 = any free ports.
+   * admin listener, its HTTPS listener, the Roles Anywhere emulator and the broker's admin
+   * listener. 0 = any free ports.
    */
   readonly port: number;
   readonly logger?: Logger;
@@ -59,6 +60,9 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       dev: true,
       stateDir: join(stateDir, 'broker'),
       listen: { host: '127.0.0.1', port: brokerPort },
+      // The shape of the next release: /healthz, /readyz and /metrics on the admin listener only.
+      admin: { host: '127.0.0.1', port: options.port === 0 ? 0 : options.port + 6 },
+      opsOnMainPort: false,
       logLevel: options.logLevel ?? 'info',
       sts: { endpointOverrides: { '*': sts.url }, caFile },
       x509: devX509BrokerConfig(prepared.x509),
@@ -105,6 +109,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
         issuer: url,
         loginAudience: broker.loginAudience,
         jwksUrl: `${url}/.well-known/jwks.json`,
+        adminUrl: broker.adminUrl,
       },
       sts: { url: sts.url, caFile },
       identities,

@@ -81,8 +81,8 @@ export async function startDevProcess(stateDir: string): Promise<ChildProcess> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`rolegate dev exited: ${output}`);
     if (output.includes('Press Ctrl-C') && existsSync(join(stateDir, 'dev.json'))) {
-      const url = JSON.parse(readFileSync(join(stateDir, 'dev.json'), 'utf8')).broker.url;
-      if ((await fetch(`${url}/readyz`).catch(() => undefined))?.ok) return child;
+      const { adminUrl } = JSON.parse(readFileSync(join(stateDir, 'dev.json'), 'utf8')).broker;
+      if ((await fetch(`${adminUrl}/readyz`).catch(() => undefined))?.ok) return child;
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -6,11 +6,10 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
-import { MemoryReplayCache, ReplayCacheFullError } from '@rolegate/identity';
+import { createAdminServer, MemoryReplayCache, ReplayCacheFullError } from '@rolegate/identity';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { loadGatewayConfigFile } from '../config/load-config.ts';
-import { createAdminServer } from '../http/admin.ts';
 import { startListening, stopListening } from '../http/listeners.ts';
 import { createGatewayLogger } from '../ops/logger.ts';
 import { asWorkerMessage, type PrimaryMessage, TAG } from './messages.ts';

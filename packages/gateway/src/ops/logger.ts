@@ -1,8 +1,11 @@
 // pino, with every place a credential could appear redacted: tokens, proofs and signatures never
 // reach a log line, even when a debug statement logs a whole header set. The access log itself
-// never carries headers or the query string (a client may put a credential in either).
+// never carries headers or the query string (a client may put a credential in either). The base
+// fields, time and level format are @rolegate/identity's, the same as the broker's.
 
-import pino, { type DestinationStream, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import { createServiceLogger } from '@rolegate/identity';
+import type { DestinationStream, Logger } from 'pino';
 
 export const GATEWAY_REDACTED_PATHS = [
   'headers.authorization',
@@ -17,15 +20,12 @@ export const GATEWAY_REDACTED_PATHS = [
   '*.credential',
 ];
 
+// From src/ops/ and dist/ops/ alike, the package's own manifest is two folders up.
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
 export function createGatewayLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
-    {
-      level,
-      // `name`, not a `service` base field: access lines carry the routed service as `service`.
-      name: 'rolegate-gateway',
-      redact: { paths: GATEWAY_REDACTED_PATHS, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
-    },
+  return createServiceLogger(
+    { service: 'rolegate-gateway', version, level, redact: GATEWAY_REDACTED_PATHS },
     destination,
   );
 }

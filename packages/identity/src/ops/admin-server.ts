@@ -1,7 +1,8 @@
-// The operations endpoints, on their own listener so that no service path can shadow them and no
-// client of the services can reach them: `/healthz` (the process answers), `/readyz` (listening,
-// not closing, and every credential kind has what it needs — the JWKS fetched), `/metrics`
-// (Prometheus text format, from prom-client; a cluster primary serves its workers' together).
+// The operations endpoints of rolegate's servers (broker and gateway), on a listener of their own
+// so that no service path can shadow them and no client of the token port or of the services can
+// reach them: `/healthz` (the process answers), `/readyz` (what "ready" means is the server's:
+// the broker's replay cache answers, the gateway's credential kinds have their keys), `/metrics`
+// (Prometheus text format, from prom-client; a gateway cluster primary serves its workers' summed).
 
 import { createServer, type Server } from 'node:http';
 
