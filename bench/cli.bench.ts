@@ -4,7 +4,15 @@
 // wall time (median, min, max) and its ratio to the anchor of the same turn (median, min, max),
 // beside the target where there is one.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,6 +20,8 @@ import {
   startRolesAnywhereEmulator,
   startStsEmulator,
 } from '@rolegate/testkit';
+import { serializeEntry } from '../packages/cli/src/token-cache/cache-entry.ts';
+import { cacheFileName } from '../packages/cli/src/token-cache/cache-key.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'packages', 'cli', 'bin', 'rolegate.js');
@@ -114,6 +124,11 @@ export default async function cliBench(): Promise<void> {
     },
     { name: 'rolegate token --help', args: [BIN, 'token', '--help'] },
     {
+      name: 'rolegate token (cached: no proof, no broker)',
+      args: [BIN, 'token', ...cachedTokenFlags(dir)],
+      target: 4,
+    },
+    {
       name: 'rolegate credential-process (file key, one CreateSession)',
       args: [BIN, 'credential-process', ...(await rolesAnywhere.flags())],
       target: 4,
@@ -154,6 +169,42 @@ export default async function cliBench(): Promise<void> {
     await rolesAnywhere.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `rolegate token` flags whose token is already in the cache (a `$(rolegate token …)` before each
+ * curl): a dev identity from a written dev.json, a broker that is not listening (a miss would
+ * fail the run), and a cache entry valid for an hour.
+ */
+function cachedTokenFlags(dir: string): string[] {
+  const stateDir = join(dir, 'dev');
+  const cacheDir = join(dir, 'token-cache');
+  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(cacheDir, { mode: 0o700 });
+  const broker = 'http://127.0.0.1:9';
+  const identity = { name: 'orders', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' };
+  writeFileSync(
+    join(stateDir, 'dev.json'),
+    JSON.stringify({ broker: { url: broker }, identities: [identity] }),
+  );
+  const audience = 'https://billing.example';
+  const name = cacheFileName({
+    brokerUrl: broker,
+    audience,
+    identitySource: `dev-identity:orders:${identity.accessKeyId}`,
+  });
+  const entry = serializeEntry({
+    accessToken: 'cached.token.value',
+    tokenType: 'Bearer',
+    issuedTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+    obtainedAt: new Date(),
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  writeFileSync(join(cacheDir, name), entry, { mode: 0o600 });
+  return [
+    ...['--dev-identity', 'orders', '--audience', audience],
+    ...['--state-dir', stateDir, '--cache-dir', cacheDir],
+  ];
 }
 
 /**

@@ -66,11 +66,12 @@ describe('rolegate dev', () => {
 
   it('token runs started together with the same credentials all get a token', async () => {
     // SigV4 is deterministic: without the proof nonce, runs in the same second made one proof
-    // and all but one were refused as replays.
+    // and all but one were refused as replays. (--no-cache: with the cache they share one token.)
     const runs = await Promise.all(
       Array.from({ length: 4 }, () =>
         runCli([
           'token',
+          '--no-cache',
           '--dev-identity',
           'orders',
           '--audience',
@@ -443,8 +444,10 @@ describe('rolegate exec', () => {
     const tokenFile = join(stateDir, 'exec-token');
     const script =
       'printf "%s\\n" "$ROLEGATE_TOKEN"; test "$(cat "$ROLEGATE_TOKEN_FILE")" = "$ROLEGATE_TOKEN" || exit 9; exit 7';
+    // --no-cache: the cache holds a billing token signed by the key the keys test revoked.
     const res = await runCli([
       'exec',
+      '--no-cache',
       '--dev-identity',
       'orders',
       '--audience',

@@ -1,27 +1,26 @@
 // What `rolegate exec` runs (its flags: ../commands/exec.ts): CMD with ROLEGATE_TOKEN set to a
-// fresh token, and with --token-file the token written there (mode 0600) and rewritten ahead of
-// expiry for as long as CMD runs.
+// fresh token — the cached one while it is fresh, as `token` does (../token-cache/) — and with
+// --token-file the token written there (mode 0600) and rewritten ahead of expiry for as long as
+// CMD runs. @rolegate/client loads only when a token must be made.
 import { spawn } from 'node:child_process';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { fromBrokerWithAwsCredentials, TokenSource } from '@rolegate/client';
 import type { ExecFlags } from '../commands/exec.ts';
 import { CliError } from '../lib/errors.ts';
-import { resolveLoginTarget } from '../lib/login-target.ts';
+import { cachedLogin } from '../token-cache/cached-login.ts';
 
 const FILE_CHECK_INTERVAL_MS = 5_000;
 
 export async function runExec(command: string[], flags: ExecFlags): Promise<void> {
-  const target = await resolveLoginTarget(flags, true);
-  // Always a fresh token from the broker: an inherited ROLEGATE_TOKEN may be for another audience.
-  const source = new TokenSource({
-    provider: fromBrokerWithAwsCredentials({
-      brokerUrl: target.brokerUrl,
-      loginAudience: target.loginAudience,
-      credentials: target.credentials,
-      endpoint: target.endpoint,
-    }),
+  // Always a token for this audience: an inherited ROLEGATE_TOKEN may be for another one.
+  const login = await cachedLogin({
+    flags,
+    audience: flags.audience,
+    issue: async (credentials) => {
+      const { issueToken } = await import('./issue-token.ts');
+      return issueToken(flags, credentials);
+    },
   });
-  let current = await source.getToken(flags.audience);
+  let current = login.token.accessToken;
   if (flags.tokenFile) writeAtomically(flags.tokenFile, current);
 
   const [file, ...args] = command as [string, ...string[]];
@@ -33,20 +32,27 @@ export async function runExec(command: string[], flags: ExecFlags): Promise<void
       ...(flags.tokenFile ? { ROLEGATE_TOKEN_FILE: flags.tokenFile } : {}),
     },
   });
+  // Each check reads the store (the cache file, or memory with --no-cache) and exchanges only
+  // when the token nears expiry; a failed refresh keeps the still-valid token in the file.
+  let checking = false;
   const timer = flags.tokenFile
     ? setInterval(() => {
-        source
-          .getToken(flags.audience)
+        if (checking) return;
+        checking = true;
+        login
+          .refresh()
           .then((token) => {
-            if (token !== current) {
-              current = token;
-              writeAtomically(flags.tokenFile!, token);
+            if (token.accessToken !== current) {
+              current = token.accessToken;
+              writeAtomically(flags.tokenFile!, current);
             }
           })
-          // A failed refresh is retried with back-off; the file keeps the still-valid token.
           .catch((error: Error) =>
             process.stderr.write(`rolegate exec: token refresh failed: ${error.message}\n`),
-          );
+          )
+          .finally(() => {
+            checking = false;
+          });
       }, FILE_CHECK_INTERVAL_MS)
     : undefined;
   const forward = (signal: NodeJS.Signals) => child.kill(signal);

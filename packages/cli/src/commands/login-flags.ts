@@ -22,3 +22,13 @@ export function addLoginFlags(command: Command): Command {
     )
     .option('--global', 'sign for the global endpoint sts.amazonaws.com');
 }
+
+/** The token cache's flags, for `token` and `exec` (../token-cache/). */
+export function addCacheFlags(command: Command): Command {
+  return command
+    .option(
+      '--cache-dir <dir>',
+      'where cached tokens live (default: $ROLEGATE_CACHE_DIR, else $XDG_CACHE_HOME/rolegate/tokens, else ~/.cache/rolegate/tokens)',
+    )
+    .option('--no-cache', 'always ask the broker; neither read nor write the token cache');
+}

@@ -1,7 +1,8 @@
 // Runs the `rolegate` command from its sources (through tsx, as the tests run), with a bounded
 // time. The built and installed binary is exercised by the pack-and-install smoke test.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
@@ -31,6 +32,10 @@ export function runCli(
   });
 }
 
+/** The token cache of the CLIs a test process runs: its own, never the user's ~/.cache. */
+const TEST_CACHE_HOME = mkdtempSync(join(tmpdir(), 'rolegate-test-cache-'));
+process.once('exit', () => rmSync(TEST_CACHE_HOME, { recursive: true, force: true }));
+
 /** The environment without any AWS or rolegate settings of the machine running the tests. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -43,6 +48,7 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    XDG_CACHE_HOME: TEST_CACHE_HOME,
     ...extra,
   };
 }
