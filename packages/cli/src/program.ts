@@ -4,6 +4,7 @@
 // test/lazy-loading.test.ts fails when a top-level import here or in a command pulls in more.
 import { Command } from 'commander';
 import { registerBrokerCommand } from './commands/broker.ts';
+import { registerCompletionCommand } from './commands/completion.ts';
 import { registerCredentialProcessCommand } from './commands/credential-process.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDevCommand } from './commands/dev.ts';
@@ -32,5 +33,6 @@ export function buildProgram(): Command {
   registerCredentialProcessCommand(program);
   registerServeCommand(program);
   registerUpdateCommand(program);
+  registerCompletionCommand(program);
   return program;
 }

@@ -6,7 +6,7 @@
 // (src/program.ts, src/commands/) fails the first cases here.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { SIGNING_ALGORITHMS } from '@rolegate/broker';
 import { createRootAuthority } from '@rolegate/testkit';
 import { HELP_SIGNING_ALGORITHMS } from '../src/commands/keys.ts';
+import { serializeEntry } from '../src/token-cache/cache-entry.ts';
+import { cacheFileName } from '../src/token-cache/cache-key.ts';
 import { BIN, type CliResult, cleanEnv, NODE_ARGS } from './support/run-cli.ts';
 
 const RECORDER = join(import.meta.dirname, 'support', 'record-loads.mjs');
@@ -81,7 +83,7 @@ describe('rolegate loads only what the command runs', () => {
   });
   after(() => held.close());
 
-  it('--version, --help and every --help: commander and nothing else', async () => {
+  it('--version, --help, every --help and completion: commander and nothing else', async () => {
     for (const args of [
       ['--version'],
       ['--help'],
@@ -90,6 +92,7 @@ describe('rolegate loads only what the command runs', () => {
       ['keys', 'add', '--help'],
       ['dev', '--help'],
       ['credential-process', '--help'],
+      ['completion', 'bash'],
     ]) {
       const run = await cli(...args);
       assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
@@ -130,6 +133,56 @@ describe('rolegate loads only what the command runs', () => {
       for (const name of [...SERVER_SIDE, EMULATORS]) {
         assert.ok(!run.packages.has(name), `${args[0]} loaded ${name}`);
       }
+    }
+  });
+
+  it('token from the cache: no client, AWS SDK, gRPC, jose or server code', async () => {
+    // A cached `$(rolegate token …)` must start as fast as the CLI: the cache path loads none of
+    // what a login needs. The broker is closed, so a miss would fail.
+    const stateDir = join(dir, 'cached-dev');
+    const cacheDir = join(dir, 'token-cache');
+    mkdirSync(stateDir, { recursive: true });
+    const broker = `http://127.0.0.1:${closedPort}`;
+    const identity = { name: 'orders', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' };
+    writeFileSync(
+      join(stateDir, 'dev.json'),
+      JSON.stringify({ broker: { url: broker }, identities: [identity] }),
+    );
+    mkdirSync(cacheDir, { mode: 0o700 });
+    const name = cacheFileName({
+      brokerUrl: broker,
+      audience: 'https://billing.example',
+      identitySource: `dev-identity:orders:${identity.accessKeyId}`,
+    });
+    const entry = serializeEntry({
+      accessToken: 'cached.token.value',
+      tokenType: 'Bearer',
+      issuedTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      obtainedAt: new Date(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    writeFileSync(join(cacheDir, name), entry, { mode: 0o600 });
+    const run = await cli(
+      'token',
+      '--dev-identity',
+      'orders',
+      '--audience',
+      'https://billing.example',
+      '--state-dir',
+      stateDir,
+      '--cache-dir',
+      cacheDir,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'cached.token.value\n');
+    for (const name of run.packages) {
+      assert.ok(
+        !/^(@rolegate\/client$|@grpc\/|@aws-sdk\/|@smithy\/|jose$)/.test(name),
+        `a cached token loaded ${name}`,
+      );
+    }
+    for (const name of [...SERVER_SIDE, EMULATORS]) {
+      assert.ok(!run.packages.has(name), `a cached token loaded ${name}`);
     }
   });
 
