@@ -21,6 +21,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { strayStsOverrides } from './config/check-config.ts';
 import type { BrokerConfig } from './config/schema.ts';
 import { BrokerError } from './errors/broker-error.ts';
 import {
@@ -118,9 +119,7 @@ export async function createBroker(
     dualStack: config.sts.dualStack,
   });
   // A mistyped override would be silently ignored and proofs sent to the real endpoint instead.
-  const strayOverrides = Object.keys(config.sts.endpointOverrides).filter(
-    (h) => h !== '*' && !allowList.has(h),
-  );
+  const strayOverrides = strayStsOverrides(config.sts, allowList);
   if (strayOverrides.length > 0) {
     throw new ConfigError(
       'config',

@@ -3,6 +3,7 @@
 // key, KMS), the key ring, JWKS and OIDC discovery, and the Redis replay cache.
 
 export { type Broker, type BrokerOptions, createBroker } from './broker.ts';
+export { checkBrokerConfig } from './config/check-config.ts';
 export {
   BROKER_FILE_FIELDS,
   loadBrokerConfigFile,

@@ -5,6 +5,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 
 export interface BrokerFlags {
   readonly config: string;
+  /** Check the config as a start would (no network, nothing written), then exit. */
+  readonly checkConfig?: boolean;
   readonly port?: number;
 }
 
@@ -21,8 +23,13 @@ export function registerBrokerCommand(program: Command): void {
     .command('broker')
     .description('run the token broker')
     .requiredOption('--config <file>', 'YAML configuration (see docs/broker.md)')
+    .option('--check-config', 'check the config file and every file it names, then exit')
     .option('--port <n>', 'override listen.port', parsePort)
     .action(async (flags: BrokerFlags) => {
+      if (flags.checkConfig) {
+        const { checkBrokerConfigFile } = await import('../actions/check-config.ts');
+        return checkBrokerConfigFile(flags.config);
+      }
       const { runBroker } = await import('../actions/broker.ts');
       await runBroker(flags);
     });

@@ -9,6 +9,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 
 export interface GatewayFlags {
   readonly config: string;
+  /** Check the config as a start would (no network, nothing written), then exit. */
+  readonly checkConfig?: boolean;
   readonly workers: number;
 }
 
@@ -26,6 +28,7 @@ export function registerGatewayCommand(program: Command): void {
     .command('gateway')
     .description('run the gateway: auth policies in front of any backend, identity headers')
     .requiredOption('--config <file>', 'YAML configuration (see docs/gateway.md)')
+    .option('--check-config', 'check the config file and every file it names, then exit')
     .option(
       '--workers <n>',
       'gateway processes sharing the listeners: a number or auto',
@@ -33,6 +36,10 @@ export function registerGatewayCommand(program: Command): void {
       1,
     )
     .action(async (flags: GatewayFlags) => {
+      if (flags.checkConfig) {
+        const { checkGatewayConfigFile } = await import('../actions/check-config.ts');
+        return checkGatewayConfigFile(flags.config);
+      }
       const { runGateway } = await import('../actions/gateway.ts');
       await runGateway(flags);
     });
