@@ -157,11 +157,17 @@ for (const { manifest } of workspaces) {
 }
 // The CLI package's index (dev helpers) is imported like the others; its bin is run below.
 
+// JSON entry points (the config files' JSON Schemas) are data: imported with their attribute,
+// and left out of the type-check, which is about the declarations.
+const isJson = (entry) => entry.endsWith('.json');
+const codeEntryPoints = entryPoints.filter((e) => !isJson(e));
+
 step('import every entry point from an ES module', () => {
   const code = entryPoints
-    .map(
-      (e, i) =>
-        `import * as m${i} from '${e}'; if (Object.keys(m${i}).length === 0) throw new Error('${e}: no exports');`,
+    .map((e, i) =>
+      isJson(e)
+        ? `import m${i} from '${e}' with { type: 'json' }; if (typeof m${i}.$schema !== 'string') throw new Error('${e}: not a JSON Schema');`
+        : `import * as m${i} from '${e}'; if (Object.keys(m${i}).length === 0) throw new Error('${e}: no exports');`,
     )
     .join('\n');
   writeFileSync(join(project, 'esm-check.mjs'), `${code}\nconsole.log('esm ok');\n`);
@@ -196,7 +202,7 @@ step('type-check against the installed declarations (nodenext, strict, skipLibCh
   );
   writeFileSync(
     join(project, 'typed.ts'),
-    `${entryPoints.map((e, i) => `import * as t${i} from '${e}';`).join('\n')}
+    `${codeEntryPoints.map((e, i) => `import * as t${i} from '${e}';`).join('\n')}
 import type { Principal } from '@rolegate/core';
 import { compilePolicy } from '@rolegate/policy';
 import { createVerifier } from '@rolegate/verify';
@@ -208,7 +214,7 @@ export const middleware = rolegateExpress({ verifier, policies: policy, serviceN
 export function who(p: Principal): string {
   return p.arn;
 }
-export const all = [${entryPoints.map((_, i) => `t${i}`).join(', ')}];
+export const all = [${codeEntryPoints.map((_, i) => `t${i}`).join(', ')}];
 `,
   );
   run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: project });
