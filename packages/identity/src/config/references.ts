@@ -7,8 +7,10 @@
 // files"):
 // - a reference may be the whole value or part of a string (`rediss://:${env:PW}@cache:6380`);
 //   the result is always a string;
-// - `$${` writes a literal `${`; any other `${` is an error, so a mistyped reference never
-//   reaches the server as text;
+// - only `${env:` and `${file:` start a reference: every other `${…}` is text, because config
+//   files hold IAM policies, whose variables (`${aws:PrincipalTag/team}`, `${*}`) must reach the
+//   policy engine byte for byte; `${ENV:…}` in another case is an error, not text;
+// - `$${env:` and `$${file:` write a literal `${env:` and `${file:`;
 // - a file's contents lose one trailing newline (`\n` or `\r\n`) and may be at most 64 KiB;
 // - a resolved value is never scanned again: a variable holding `${env:X}` stays those characters;
 // - keys are never resolved: a reference in a key is an error;
@@ -24,8 +26,10 @@ export interface ResolveReferencesOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-// `$${` (escape), or `${` and what follows up to the next `}` (or the end of the string).
-const TOKEN = /\$\$\{|\$\{([^}]*)(\}?)/g;
+// `$${env:` / `$${file:` (escape), or `${env:` / `${file:` (in any case, so a wrongly cased one is
+// reported) and what follows up to the next `}` (or the end of the string).
+const TOKEN = /\$\$\{(?=(?:env|file):)|\$\{((?:env|file):[^}]*)(\}?)/gi;
+const REFERENCE_IN_KEY = /\$\{(?:env|file):/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Resolved = { readonly value: string } | { readonly problem: string };
@@ -46,7 +50,7 @@ export function resolveConfigReferences(
     if (value === null || typeof value !== 'object') return value;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('${')) {
+      if (REFERENCE_IN_KEY.test(key)) {
         problems.push(`${dotted([...path, key])}: a reference in a key is not allowed`);
       }
       out[key] = walk(item, [...path, key]);
@@ -75,7 +79,7 @@ function resolveString(
 
 function unclosed(): Resolved {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the text names the reference syntax.
-  return { problem: 'a `${` without its `}` (write `$${` for a literal `${`)' };
+  return { problem: 'a `${env:` or `${file:` without its `}` (`$${` before it for literal text)' };
 }
 
 function resolveReference(
@@ -96,9 +100,8 @@ function resolveReference(
     if (!isAbsolute(target)) return { problem: `\${file:${target}}: the path must be absolute` };
     return readReferencedFile(target);
   }
-  return {
-    problem: `\${${body}} is not a reference: use \${env:NAME} or \${file:/path} (\`$\${\` for a literal \`\${\`)`,
-  };
+  // Only a wrongly cased `env` / `file` gets here (the pattern admits no other kind).
+  return { problem: `\${${body}}: write \`env\` and \`file\` in lower case` };
 }
 
 function readReferencedFile(path: string): Resolved {

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { loadBrokerConfigFile } from '@rolegate/broker';
 import { ConfigError } from '@rolegate/core';
 import { z } from 'zod';
-import { MAX_REFERENCED_FILE_BYTES } from '../../src/config/references.ts';
+import { MAX_REFERENCED_FILE_BYTES, resolveConfigReferences } from '../../src/config/references.ts';
 import { loadConfigFile } from '../../src/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rolegate-refs-'));
@@ -121,19 +121,27 @@ describe('${env:…} and ${file:…} references', () => {
     );
   });
 
-  it('refuses bad names, unknown kinds, unclosed references and references in keys', () => {
+  it('refuses bad names, wrongly cased kinds, unclosed references and references in keys', () => {
     const issues = issuesOf(() =>
       load(
-        'name: ${env:1BAD}\nnested:\n  secret: ${ENV:X}\n  list: ["${env:X", "${}"]\n"${env:KEY}": 1\n',
+        'name: ${env:1BAD}\nnested:\n  secret: ${ENV:X}\n  list: ["${env:X", "${File:/x}"]\n"${env:KEY}": 1\n',
         { X: 'x', KEY: 'port' },
       ),
     );
     assert.equal(issues.length, 5);
     assert.match(issues[0]!, /^name: \$\{env:1BAD\}: a variable name is/);
-    assert.match(issues[1]!, /^nested\.secret: \$\{ENV:X\} is not a reference/);
-    assert.match(issues[2]!, /^nested\.list\.0: a `\$\{` without its `\}`/);
-    assert.match(issues[3]!, /^nested\.list\.1: \$\{\} is not a reference/);
+    assert.match(issues[1]!, /^nested\.secret: \$\{ENV:X\}: write `env` and `file` in lower case/);
+    assert.match(issues[2]!, /^nested\.list\.0: a `\$\{env:` or `\$\{file:` without its `\}`/);
+    assert.match(issues[3]!, /^nested\.list\.1: \$\{File:\/x\}: write/);
     assert.equal(issues[4], '${env:KEY}: a reference in a key is not allowed');
+  });
+
+  it('leaves every other ${…} as it is: IAM policy variables reach the policy byte for byte', () => {
+    const policy =
+      'arn:aws:s3:::bucket/${aws:PrincipalTag/team}/${aws:username}/${*}${?}${$}/${} ${unclosed';
+    assert.equal(load(`name: "${policy}"\n`).name, policy);
+    const condition = { StringEquals: { 'aws:ResourceTag/${aws:username}': '${aws:username}' } };
+    assert.deepEqual(resolveConfigReferences(condition), { value: condition, problems: [] });
   });
 
   it('never puts a resolved secret in an error', () => {
