@@ -210,13 +210,22 @@ function mtlsGet(
 
 async function stsToken(dev: DevDescription, who: string, audience: string): Promise<string> {
   const identity = dev.identities.find((i) => i.name === who)!;
+  return tokenWithAwsCredentials(dev, audience, {
+    accessKeyId: identity.accessKeyId,
+    secretAccessKey: identity.secretAccessKey,
+    sessionToken: identity.sessionToken,
+  });
+}
+
+/** An STS proof signed with `credentials`, exchanged at the dev broker for a token. */
+async function tokenWithAwsCredentials(
+  dev: DevDescription,
+  audience: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): Promise<string> {
   const proof = await createStsProof({
     audience: dev.broker.loginAudience,
-    credentials: {
-      accessKeyId: identity.accessKeyId,
-      secretAccessKey: identity.secretAccessKey,
-      sessionToken: identity.sessionToken,
-    },
+    credentials,
     endpoint: { kind: 'regional', region: 'us-east-1' },
   });
   return (
@@ -256,19 +265,7 @@ async function rolesAnywhereToken(
     intermediates: material.intermediates,
     privateKey: material.privateKey,
   });
-  const proof = await createStsProof({
-    audience: dev.broker.loginAudience,
-    credentials: session,
-    endpoint: { kind: 'regional', region: 'us-east-1' },
-  });
-  return (
-    await exchangeToken({
-      brokerUrl: dev.broker.url,
-      audience,
-      subjectToken: proof,
-      subjectTokenType: STS_PROOF_TOKEN_TYPE,
-    })
-  ).accessToken;
+  return tokenWithAwsCredentials(dev, audience, session);
 }
 
 async function svidToken(dev: DevDescription, who: string, audience: string): Promise<string> {
