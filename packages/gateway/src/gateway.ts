@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { loadGatewayConfigFile } from './config/load-config.ts';
 import type { GatewayConfig } from './config/schema.ts';
+import { createForwardAuthListeners } from './forward-auth/listeners.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { createListener, type Listener, startListening, stopListening } from './http/listeners.ts';
 import { createRequestHandlers } from './http/request-handler.ts';
@@ -44,6 +45,8 @@ export interface Gateway {
   readonly url: string;
   /** Every listener's URL, once listening, in config order. */
   readonly urls: readonly string[];
+  /** The forward-auth listeners' URLs (`unix:<path>` for a socket), once listening; [] without `forwardAuth`. */
+  readonly forwardAuthUrls: readonly string[];
   /** The admin listener's URL (/healthz, /readyz, /metrics), once listening; undefined when off. */
   readonly adminUrl: string | undefined;
   /** This gateway's Prometheus metrics (what the admin listener's /metrics serves). */
@@ -77,7 +80,14 @@ export async function createGateway(
   const listeners: Listener[] = config.listeners.map((l) =>
     createListener(l, config.limits, handlers, onClientError, config.x509 !== undefined),
   );
+  // A proxy's own auth requests (nginx auth_request, Traefik ForwardAuth…): decided like requests.
+  const forwardAuth = createForwardAuthListeners(
+    config,
+    { runtime: () => runtime, logger, metrics },
+    onClientError,
+  );
   let urls: string[] = [];
+  let forwardAuthUrls: string[] = [];
   let adminUrl: string | undefined;
   let admin: Server | undefined;
   let state: 'created' | 'listening' | 'closing' = 'created';
@@ -125,6 +135,9 @@ export async function createGateway(
     get urls() {
       return urls;
     },
+    get forwardAuthUrls() {
+      return forwardAuthUrls;
+    },
     get adminUrl() {
       return adminUrl;
     },
@@ -136,6 +149,7 @@ export async function createGateway(
           startListening(server, l.host, l.port, l.tls === undefined ? 'http' : 'https'),
         ),
       );
+      forwardAuthUrls = await forwardAuth.listen();
       if (config.admin !== false && options.adminListener !== false) {
         admin = createAdminServer({
           contentType: metrics.registry.contentType,
@@ -146,7 +160,12 @@ export async function createGateway(
       }
       state = 'listening';
       logger.info(
-        { urls, adminUrl, services: runtime.services.map((s) => s.name) },
+        {
+          urls,
+          ...(forwardAuthUrls.length > 0 ? { forwardAuthUrls } : {}),
+          adminUrl,
+          services: runtime.services.map((s) => s.name),
+        },
         'gateway listening',
       );
       // Fetch the keys now rather than on the first request; failure only delays readiness.
@@ -159,6 +178,7 @@ export async function createGateway(
       state = 'closing';
       const grace = options.closeGraceMs ?? 10_000;
       await Promise.all(listeners.map(({ server }) => stopListening(server, grace)));
+      await forwardAuth.close(grace);
       if (admin !== undefined) await stopListening(admin, 0);
       await retireRuntime(runtime, undefined);
       if (options.replayCache === undefined) await replay.close();

@@ -11,6 +11,7 @@ import {
 } from '@rolegate/identity';
 import { SUPPORTED_ALGORITHMS } from '@rolegate/verify';
 import { z } from 'zod';
+import { forwardAuthSchema } from './forward-auth-schema.ts';
 import { serviceSchema } from './service-schema.ts';
 
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
@@ -200,6 +201,8 @@ export const gatewayConfigSchema = z
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    /** Forward-auth listeners for a proxy of the operator's own (forward-auth-schema.ts). */
+    forwardAuth: forwardAuthSchema.optional(),
     services: z.array(serviceSchema).min(1),
   })
   .strict()

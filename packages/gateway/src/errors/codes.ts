@@ -93,6 +93,19 @@ export const GATEWAY_ERRORS = {
 
   // The policy decision.
 
+  // Forward auth (docs/forward-auth.md): who may ask, and what it must describe. A forward-auth
+  // listener answers every 4xx but 401 as 403, the status a proxy's auth_request understands.
+  'forwardauth.untrusted_proxy': spec(
+    403,
+    'access_denied',
+    'only a configured proxy may ask for forward-auth decisions',
+  ),
+  'forwardauth.bad_original': spec(
+    400,
+    'invalid_request',
+    'the original request is missing or described more than one way',
+  ),
+
   // The upstream service.
   'upstream.unavailable': spec(502, 'bad_gateway', 'the upstream service is unavailable'),
   'upstream.timeout': spec(504, 'gateway_timeout', 'the upstream service did not answer in time'),

@@ -8,9 +8,11 @@
 // check has to wait (a JWKS fetch, STS): the common request costs no promise.
 
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { type Caller, identifyCaller } from '../identity/credential.ts';
+import type { CertificateKind } from '../identity/x509-kind.ts';
 import type { DecisionLabel } from '../ops/metrics.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { ServiceRuntime } from '../runtime/service-runtime.ts';
@@ -27,8 +29,19 @@ export interface Admission {
   readonly decision: DecisionLabel;
 }
 
+/**
+ * The connection a request came over, as the policy keys aws:SourceIp, aws:SecureTransport and
+ * Port read it: the socket itself in the proxy mode (a Socket has these fields), what the proxy
+ * vouches for in forward auth.
+ */
+export interface RequestOrigin {
+  readonly remoteAddress?: string | undefined;
+  readonly encrypted?: boolean | undefined;
+  readonly localPort?: number | undefined;
+}
+
 function decide(
-  req: IncomingMessage,
+  origin: RequestOrigin,
   service: ServiceRuntime,
   request: CanonicalRequest,
   headers: Record<string, string>,
@@ -40,16 +53,15 @@ function decide(
   let decision: DecisionLabel = 'ImplicitDeny';
   const authorizer = service.authorizer;
   if (authorizer !== undefined) {
-    const socket = req.socket as Partial<TLSSocket>;
     decision = traceAuthorize(
       () =>
         authorizer.authorize(principal, {
           method: request.method,
           url: service.caseInsensitivePaths ? lowerCaseUrl(request) : request.url,
           headers,
-          sourceIp: req.socket.remoteAddress,
-          secure: socket.encrypted === true,
-          port: req.socket.localPort,
+          sourceIp: origin.remoteAddress,
+          secure: origin.encrypted === true,
+          port: origin.localPort,
         }).decision,
     );
   }
@@ -92,7 +104,30 @@ export function admit(
   runtime: Runtime,
   state: RequestState,
 ): Admission | Promise<Admission> {
-  const request = readRequest(req, runtime.config);
+  const socket = req.socket as Socket & Partial<TLSSocket>;
+  return admitRead(
+    readRequest(req, runtime.config),
+    socket,
+    socket,
+    runtime.kinds.x509,
+    runtime,
+    state,
+  );
+}
+
+/**
+ * admit() for a request already read (forward auth reads the original request a proxy describes
+ * with the same readRequest): `origin` is where it came from, and `certificates` is undefined
+ * where no TLS client certificate of the caller's own can be seen.
+ */
+export function admitRead(
+  request: CanonicalRequest,
+  origin: RequestOrigin,
+  socket: Socket,
+  certificates: CertificateKind | undefined,
+  runtime: Runtime,
+  state: RequestState,
+): Admission | Promise<Admission> {
   state.path = request.target.path;
   const service = runtime.routes.match(request.host?.name, request.target.path);
   if (service === undefined) throw new GatewayError('request.no_route');
@@ -114,11 +149,11 @@ export function admit(
       request.authorization,
       runtime.kinds.byScheme,
       service.audience,
-      req.socket,
-      runtime.kinds.x509,
+      socket,
+      certificates,
     ),
   );
   return caller instanceof Promise
-    ? caller.then((c) => decide(req, service, request, headers, c, state))
-    : decide(req, service, request, headers, caller, state);
+    ? caller.then((c) => decide(origin, service, request, headers, c, state))
+    : decide(origin, service, request, headers, caller, state);
 }

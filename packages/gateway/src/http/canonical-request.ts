@@ -71,8 +71,14 @@ function canonicalTarget(url: string | undefined, options: ReadOptions): SplitTa
   return target;
 }
 
+/**
+ * What the reading reads of a request: a node:http request, or the original request a forward-auth
+ * request describes (forward-auth/original-request.ts) — one reading for both.
+ */
+export type RequestView = Pick<IncomingMessage, 'method' | 'url' | 'rawHeaders'>;
+
 /** Reads `req` into its one canonical form; throws a 400 GatewayError for what has no single reading. */
-export function readRequest(req: IncomingMessage, options: ReadOptions): CanonicalRequest {
+export function readRequest(req: RequestView, options: ReadOptions): CanonicalRequest {
   const raw = req.rawHeaders;
   let authorization: string | undefined;
   let hostValue: string | undefined;

@@ -28,6 +28,21 @@ export interface ServiceRuntime {
   /** The policy decides on the lower-cased path: the upstream routes in any letter case. */
   readonly caseInsensitivePaths: boolean;
   readonly metrics: ServiceMetrics;
+  /**
+   * Every condition key the service's policy tiers read, lower case; undefined when a tier does
+   * not list its keys. Forward auth lets a proxy cache a decision only when these are keys the
+   * proxy's cache key covers (forward-auth/decision-cache.ts).
+   */
+  readonly policyKeys: ReadonlySet<string> | undefined;
+}
+
+function policyKeysOf(tiers: readonly CompiledPolicy[]): ReadonlySet<string> | undefined {
+  const keys = new Set<string>();
+  for (const tier of tiers) {
+    if (tier.contextKeys === undefined) return undefined;
+    for (const key of tier.contextKeys) keys.add(key);
+  }
+  return keys;
 }
 
 export interface ServiceRuntimeDeps {
@@ -75,5 +90,6 @@ export function buildServiceRuntime(
     preserveHost: service.upstream.preserveHost,
     caseInsensitivePaths: service.upstream.caseInsensitivePaths,
     metrics: deps.metrics.service(service.name),
+    policyKeys: policyKeysOf(tiers),
   });
 }
