@@ -49,7 +49,13 @@ export { buildStsAllowList, type StsHost } from './sts/endpoints.ts';
 export { StsCaller, type StsCallerOptions } from './sts/sts-caller.ts';
 export { StsLogin, type StsLoginOptions, type StsLoginResult } from './sts/sts-login.ts';
 export { validateStsProof } from './sts/validate-proof.ts';
-export { incomingTraceContext, inSpan, markSpanFailed } from './tracing/spans.ts';
+export {
+  incomingTraceContext,
+  inSpan,
+  markSpanFailed,
+  tracingActive,
+  UNRECORDED_SPAN,
+} from './tracing/spans.ts';
 // Parsing, path validation, tags and source identity are exported too for emulators of
 // certificate-based AWS services (@rolegate/testkit's IAM Roles Anywhere), so they hold a
 // certificate to exactly the rules rolegate's own certificate logins do.

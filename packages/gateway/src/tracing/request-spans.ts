@@ -17,7 +17,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { incomingTraceContext, inSpan } from '@rolegate/identity';
+import { incomingTraceContext, inSpan, tracingActive, UNRECORDED_SPAN } from '@rolegate/identity';
 import type { RequestState } from '../http/request-state.ts';
 import type { Caller } from '../identity/credential.ts';
 
@@ -46,10 +46,20 @@ export interface RequestTrace {
   readonly span: Span;
   /** The context whose active span is the request's: its steps' parent. */
   readonly context: Context;
+  /** False when nothing could observe the trace (tracingActive): every step skips the api. */
+  readonly active: boolean;
 }
+
+/** The trace of every request while tracing is off: shared, never recorded, never propagated. */
+const UNTRACED: RequestTrace = Object.freeze({
+  span: UNRECORDED_SPAN,
+  context: context.active(),
+  active: false,
+});
 
 /** Opens the request's server span, a child of the caller's trace when it sent one. */
 export function startRequestTrace(req: IncomingMessage): RequestTrace {
+  if (!tracingActive()) return UNTRACED;
   const parent = incomingTraceContext(req.headers);
   const method = methodOf(req);
   const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
@@ -60,12 +70,12 @@ export function startRequestTrace(req: IncomingMessage): RequestTrace {
       'network.protocol.version': req.httpVersion,
     });
   }
-  return { span, context: trace.setSpan(parent, span) };
+  return { span, context: trace.setSpan(parent, span), active: true };
 }
 
 /** Runs `step` with the request's span active, so the steps' spans are its children. */
 export function inRequestTrace<T>(requestTrace: RequestTrace, step: () => T): T {
-  return context.with(requestTrace.context, step);
+  return requestTrace.active ? context.with(requestTrace.context, step) : step();
 }
 
 /** Closes the server span with what the request state learnt; a refusal is an ERROR with its code. */
@@ -131,6 +141,7 @@ export function startUpstreamTrace(
   service: string,
   path: string,
 ): RequestTrace {
+  if (!requestTrace.active) return UNTRACED;
   const span = tracer.startSpan(
     'rolegate.upstream',
     { kind: SpanKind.CLIENT },
@@ -143,7 +154,7 @@ export function startUpstreamTrace(
       'rolegate.service': service,
     });
   }
-  return { span, context: trace.setSpan(requestTrace.context, span) };
+  return { span, context: trace.setSpan(requestTrace.context, span), active: true };
 }
 
 /** Ends the upstream span: the status the upstream answered, or the gateway's code for a failure. */
@@ -170,6 +181,7 @@ export function finishUpstreamTrace(
  * registered nothing is written and the client's headers pass as they came.
  */
 export function withTraceHeaders(headers: string[], upstreamTrace: RequestTrace): string[] {
+  if (!upstreamTrace.active) return headers;
   const carrier: Record<string, string> = {};
   propagation.inject(upstreamTrace.context, carrier);
   const names = Object.keys(carrier);

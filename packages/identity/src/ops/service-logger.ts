@@ -22,6 +22,33 @@ export interface ServiceLoggerOptions {
 /** The fields every line of every rolegate server carries, besides `level`, `time` and `msg`. */
 export const LOG_BASE_FIELDS = ['service', 'version', 'pid', 'hostname'] as const;
 
+// The level formatter of every service logger; pino hands it on to child loggers, so finding it on
+// a logger says the logger (or its parent) was made here and writes lines of the shape above.
+const serviceLevels = (label: string, number: number) => ({ level: number, levelName: label });
+
+/**
+ * Whether `logger` writes exactly the lines createServiceLogger's do, so a line may be written to its
+ * destination by hand (request-log.ts): made here (or a child of such a logger, which inherits the
+ * formatters and time), no message prefix or mixin added since, and a destination that does not
+ * route by level (pino's multistream reads the level pino itself records on the stream).
+ */
+export function isServiceLogger(logger: Logger): boolean {
+  // msgPrefixSym exists at run time (pino 10) but is missing from pino's type of `symbols`.
+  const symbols = pino.symbols as typeof pino.symbols & { readonly msgPrefixSym: symbol };
+  const internals = logger as unknown as Record<symbol, unknown>;
+  const formatters = internals[symbols.formattersSym] as { level?: unknown } | undefined;
+  const stream = internals[symbols.streamSym] as Record<symbol, unknown> | undefined;
+  return (
+    formatters?.level === serviceLevels &&
+    internals[symbols.timeSym] === pino.stdTimeFunctions.isoTime &&
+    internals[symbols.messageKeySym] === 'msg' &&
+    internals[symbols.msgPrefixSym] === undefined &&
+    internals[symbols.mixinSym] === undefined &&
+    stream !== undefined &&
+    stream[symbols.needsMetadataGsym] !== true
+  );
+}
+
 export function createServiceLogger(
   options: ServiceLoggerOptions,
   destination?: DestinationStream,
@@ -36,7 +63,7 @@ export function createServiceLogger(
         hostname: hostname(),
       },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label, number) => ({ level: number, levelName: label }) },
+      formatters: { level: serviceLevels },
       redact: { paths: [...options.redact], censor: '[redacted]' },
       serializers: { err: pino.stdSerializers.err, ...options.serializers },
     },

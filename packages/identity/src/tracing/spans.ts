@@ -5,6 +5,8 @@
 import {
   type Context,
   context,
+  INVALID_SPAN_CONTEXT,
+  ProxyTracerProvider,
   propagation,
   type Span,
   type SpanOptions,
@@ -16,6 +18,24 @@ import { RolegateError } from '@rolegate/core';
 
 /** The tracer of rolegate's identity steps (proof checks, STS, the replay cache). */
 export const identityTracer: Tracer = trace.getTracer('@rolegate/identity');
+
+// The api's no-op tracer provider, as an unconfigured proxy hands it out: what the global proxy
+// delegates to until an SDK registers a provider.
+const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** The span of a step nobody records: never recording, carrying no context. */
+export const UNRECORDED_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * Whether anything could observe a span or its context now: a tracer provider registered, or a
+ * propagator (which would pass a caller's trace context on even with no provider). Checked per
+ * request, not once, because an application may register its SDK after creating a server; when
+ * false the hot paths skip the api entirely (a few allocations and closures per step otherwise).
+ */
+export function tracingActive(): boolean {
+  const provider = trace.getTracerProvider() as Partial<ProxyTracerProvider>;
+  return provider.getDelegate?.() !== NO_PROVIDER || propagation.fields().length > 0;
+}
 
 /**
  * Marks `span` failed with the stable code of `error` (`rolegate.code`, `error.type`, status
@@ -42,6 +62,7 @@ export function inSpan<T>(
   options: SpanOptions,
   step: (span: Span) => T,
 ): T {
+  if (!tracingActive()) return step(UNRECORDED_SPAN);
   return tracer.startActiveSpan(name, options, (span) => {
     let result: T;
     try {
