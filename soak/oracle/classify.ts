@@ -1,0 +1,130 @@
+// The oracle's verdict on one answer: an expected success, an expected refusal (the hostile share,
+// the denied principal, the flipped permission, a revoked key's token), an expected failure
+// inside a fault window that explains it (503/429 with Retry-After, 502/504 for a dead backend, a
+// refused connection to a killed broker), or unexpected — with the reason, for the report.
+import { BROKER_WIDE, covering, type Permission, permission, STS_FAULTS } from './expectations.ts';
+import type { FaultName, FaultWindow, FlipEvent, OutcomeRecord } from './records.ts';
+
+export type OutcomeClass = 'success' | 'refusal' | 'fault' | 'unexpected';
+
+export interface Verdict {
+  readonly class: OutcomeClass;
+  /** The fault that explains an expected failure. */
+  readonly fault?: FaultName;
+  readonly reason?: string;
+}
+
+export interface OracleInput {
+  readonly windows: readonly FaultWindow[];
+  readonly flips: readonly FlipEvent[];
+  /** kid → when it was revoked. */
+  readonly revokedAt: ReadonlyMap<string, number>;
+}
+
+const ok = (): Verdict => ({ class: 'success' });
+const refused = (reason: string): Verdict => ({ class: 'refusal', reason });
+const unexpected = (reason: string): Verdict => ({ class: 'unexpected', reason });
+
+function explained(r: OutcomeRecord, input: OracleInput, names: readonly FaultName[]): Verdict {
+  const window = covering(r, input.windows, names);
+  if (window) return { class: 'fault', fault: window.name };
+  return unexpected(
+    `${r.target} ${r.status} ${r.code ?? r.error ?? ''} outside any fault that explains it`,
+  );
+}
+
+function brokerVerdict(r: OutcomeRecord, input: OracleInput): Verdict {
+  if (r.status === 200) return ok();
+  if (r.status === 401 && r.kind === 'hostile-replay-broker' && r.code === 'proof.replayed') {
+    return refused('replayed proof');
+  }
+  if (r.status === 0) {
+    const replica = `broker-${'ab'[r.broker ?? 0]}`;
+    const window = input.windows.find(
+      (w) =>
+        w.name === 'broker-kill' &&
+        w.detail === replica &&
+        r.t <= w.end + w.settleMs &&
+        r.end >= w.start,
+    );
+    return window
+      ? { class: 'fault', fault: 'broker-kill' }
+      : unexpected(`broker ${replica} unreachable (${r.error})`);
+  }
+  if ((r.status === 503 || r.status === 429) && r.retryAfter) {
+    return explained(r, input, r.viaSts ? [...BROKER_WIDE, ...STS_FAULTS] : BROKER_WIDE);
+  }
+  return unexpected(`broker ${r.status} ${r.code ?? ''}`);
+}
+
+function failureVerdict(r: OutcomeRecord, input: OracleInput): Verdict {
+  if ((r.status === 502 || r.status === 504) && r.service) {
+    const window = input.windows.find(
+      (w) =>
+        w.name === 'backend-crash' &&
+        w.detail === r.service &&
+        r.t <= w.end + w.settleMs &&
+        r.end >= w.start,
+    );
+    if (window) return { class: 'fault', fault: 'backend-crash' };
+  }
+  if (r.status === 503 && r.retryAfter) {
+    if (
+      (r.code === 'sts.unavailable' && r.kind.endsWith('proof')) ||
+      r.kind === 'hostile-replay-gateway'
+    ) {
+      return explained(r, input, STS_FAULTS);
+    }
+    if (r.code === 'jwks.unavailable') return explained(r, input, ['jwks-unreachable']);
+    // Overload shedding (503 + Retry-After) is expected while anything is failing.
+    if (!r.code?.startsWith('sts.'))
+      return explained(
+        r,
+        input,
+        input.windows.map((w) => w.name),
+      );
+  }
+  return unexpected(`gateway ${r.status} ${r.code ?? r.error ?? ''} for an allowed caller`);
+}
+
+function gatewayVerdict(r: OutcomeRecord, input: OracleInput): Verdict {
+  const hostileToken =
+    r.kind === 'hostile-forged' ||
+    r.kind === 'hostile-expired' ||
+    r.kind === 'hostile-wrong-audience';
+  if (hostileToken) {
+    if (r.status === 401 && r.code?.startsWith('token.')) return refused(r.kind);
+    if (r.status === 200) return unexpected(`${r.kind} accepted`);
+    return r.status >= 500
+      ? failureVerdict(r, input)
+      : unexpected(`${r.kind}: ${r.status} ${r.code}`);
+  }
+  if (r.kind === 'hostile-replay-gateway' && r.status === 401 && r.code === 'sts.proof_replayed') {
+    return refused('replayed proof');
+  }
+  const revokedAt = r.kid ? input.revokedAt.get(r.kid) : undefined;
+  if (
+    revokedAt !== undefined &&
+    r.end >= revokedAt &&
+    r.status === 401 &&
+    r.code === 'token.unknown_key'
+  ) {
+    return refused('token of a revoked key');
+  }
+  const allowed: Permission = permission(r.caller, r.service!, r, input.flips);
+  if (r.status === 200) {
+    return allowed === 'no'
+      ? unexpected(`${r.caller} → ${r.service} allowed; policy denies it`)
+      : ok();
+  }
+  if (r.status === 403 && r.code === 'request.denied') {
+    return allowed === 'yes'
+      ? unexpected(`${r.caller} → ${r.service} denied; policy allows it`)
+      : refused('denied');
+  }
+  return failureVerdict(r, input);
+}
+
+export function classify(r: OutcomeRecord, input: OracleInput): Verdict {
+  return r.target === 'broker' ? brokerVerdict(r, input) : gatewayVerdict(r, input);
+}

@@ -1,0 +1,83 @@
+// The properties that must hold over the whole run, whatever the faults: each returns the records
+// that break it (the report lists the first few). Checked after the run on every answer.
+import { REVOCATION_PROPAGATION_MS } from '../faults/schedule.ts';
+import type { OracleInput, Verdict } from './classify.ts';
+import { BROKER_WIDE, inHardWindow, permission, STS_FAULTS } from './expectations.ts';
+import type { OutcomeRecord } from './records.ts';
+
+export interface InvariantResult {
+  readonly name: string;
+  readonly description: string;
+  readonly broken: readonly OutcomeRecord[];
+}
+
+const HOSTILE_TOKENS = new Set(['hostile-forged', 'hostile-expired', 'hostile-wrong-audience']);
+
+export function checkInvariants(
+  records: readonly OutcomeRecord[],
+  verdicts: readonly Verdict[],
+  input: OracleInput,
+): InvariantResult[] {
+  const gateway200 = records.filter((r) => r.target === 'gateway' && r.status === 200);
+  const accepted = new Map<string, OutcomeRecord[]>();
+  for (const r of records) {
+    if (r.status !== 200 || r.proof === undefined) continue;
+    // A proof or assertion presented once and a token used after it are the same digest only if
+    // the credential is: tokens carry no digest, so this counts credential acceptances.
+    if (r.target === 'gateway' && r.kind !== 'raw-proof' && r.kind !== 'hostile-replay-gateway')
+      continue;
+    accepted.set(r.proof, [...(accepted.get(r.proof) ?? []), r]);
+  }
+  return [
+    {
+      name: 'denied-never-allowed',
+      description: 'no denied principal (or hostile credential) is ever let through the gateway',
+      broken: gateway200.filter(
+        (r) =>
+          HOSTILE_TOKENS.has(r.kind) || permission(r.caller, r.service!, r, input.flips) === 'no',
+      ),
+    },
+    {
+      name: 'allowed-never-refused-outside-faults',
+      description:
+        'no allowed caller is refused or failed outside the fault windows that explain it',
+      broken: records.filter(
+        (r, i) =>
+          verdicts[i]!.class === 'unexpected' &&
+          r.status !== 200 &&
+          (r.target === 'broker' || permission(r.caller, r.service!, r, input.flips) !== 'no'),
+      ),
+    },
+    {
+      name: 'proof-accepted-once',
+      description:
+        'no STS proof or X.509 assertion is accepted twice, at any broker or gateway worker',
+      broken: [...accepted.values()].filter((list) => list.length > 1).flat(),
+    },
+    {
+      name: 'revoked-key-refused',
+      description: `no token of a revoked key is accepted later than ${REVOCATION_PROPAGATION_MS / 1000} s after the revocation, nor issued after it`,
+      broken: records.filter((r) => {
+        const at = r.kid ? input.revokedAt.get(r.kid) : undefined;
+        if (at === undefined || r.status !== 200) return false;
+        return r.target === 'broker' ? r.t > at : r.t > at + REVOCATION_PROPAGATION_MS;
+      }),
+    },
+    {
+      name: 'nothing-issued-while-a-dependency-says-no',
+      description:
+        'no token issued (and no raw proof accepted) while STS, KMS or Redis refused everything',
+      broken: records.filter((r) => {
+        if (r.status !== 200) return false;
+        if (r.target === 'broker') {
+          return inHardWindow(
+            r,
+            input.windows,
+            r.viaSts ? [...BROKER_WIDE, ...STS_FAULTS] : BROKER_WIDE,
+          );
+        }
+        return r.proof !== undefined && inHardWindow(r, input.windows, STS_FAULTS);
+      }),
+    },
+  ];
+}
