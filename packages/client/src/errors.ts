@@ -67,6 +67,14 @@ export const CLIENT_ERRORS = {
     status: 502,
     description: 'IAM Roles Anywhere answered something unusable',
   },
+  'client.all_brokers_failed': {
+    status: 503,
+    description: 'no broker of the list gave a token',
+  },
+  'client.issuer_mismatch': {
+    status: 502,
+    description: 'a broker issued a token with another issuer than expected',
+  },
 } as const satisfies ErrorRegistry;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

@@ -4,6 +4,14 @@ export {
   resolveCredentials,
 } from './credentials.ts';
 export { type ClientErrorCode, RolegateClientError } from './errors.ts';
+export {
+  type BrokerAttempt,
+  BrokerFailover,
+  type BrokerFailoverOptions,
+  type FailoverExchangeInput,
+} from './failover/broker-failover.ts';
+export { BROKER_URL_ENV, type BrokerUrls, brokerUrlList } from './failover/broker-list.ts';
+export type { FailoverEvent, FailoverOptions } from './failover/failover-policy.ts';
 export * from './roles-anywhere.ts';
 export {
   defaultStsEndpoint,
@@ -34,6 +42,7 @@ export {
   type AuthorizedFetchOptions,
   createAuthorizedFetch,
 } from './token-source/authorized-fetch.ts';
+export type { BrokerChoiceOptions } from './token-source/broker-choice.ts';
 export { createDefaultTokenSource } from './token-source/default-token-source.ts';
 export {
   type BrokerProviderOptions,

@@ -3,6 +3,8 @@
 // else with the SVID of the SPIFFE Workload API when there is one (SPIFFE_ENDPOINT_SOCKET), else
 // with the AWS SDK's default credentials. A configured certificate or Workload API that fails is
 // an error, never a silent fall-back to AWS credentials.
+
+import type { BrokerChoiceOptions } from './broker-choice.ts';
 import {
   type BrokerProviderOptions,
   type CertificateProviderOptions,
@@ -29,9 +31,16 @@ export function createDefaultTokenSource(
     provider: chainTokenProviders(
       fromToken(options.token ?? process.env.ROLEGATE_TOKEN),
       fromTokenFile(options.tokenFile ?? process.env.ROLEGATE_TOKEN_FILE),
-      fromBrokerWithCertificate({ brokerUrl: options.broker?.brokerUrl, ...options.certificate }),
-      fromWorkloadApi({ brokerUrl: options.broker?.brokerUrl, ...options.workloadApi }),
+      fromBrokerWithCertificate({ ...sharedBrokerOptions(options.broker), ...options.certificate }),
+      fromWorkloadApi({ ...sharedBrokerOptions(options.broker), ...options.workloadApi }),
       fromBrokerWithAwsCredentials(options.broker),
     ),
   });
+}
+
+/** What every login of the chain takes from `broker`: the brokers and how to fail over. */
+function sharedBrokerOptions(broker: BrokerProviderOptions | undefined): BrokerChoiceOptions {
+  if (broker === undefined) return {};
+  const { brokerUrl, expectedIssuer, failover, fetch } = broker;
+  return { brokerUrl, expectedIssuer, failover, fetch };
 }

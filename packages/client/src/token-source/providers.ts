@@ -3,16 +3,19 @@
 // through the workload's X.509 certificate.
 
 import { readFile } from 'node:fs/promises';
-import { DISCOVERY_PATH, describeFetchFailure, JWT_TOKEN_TYPE } from '@rolegate/core';
-import { checkBrokerUrl } from '../broker-url.ts';
+import { JWT_TOKEN_TYPE } from '@rolegate/core';
 import type { CredentialSource } from '../credentials.ts';
 import { RolegateClientError } from '../errors.ts';
+import { discoverLoginAudience } from '../login-audience.ts';
 import type { StsEndpoint, StsEndpointChoice } from '../sts-endpoint.ts';
 import { createStsProof, STS_PROOF_TOKEN_TYPE } from '../sts-proof.ts';
-import { exchangeToken, type IssuedToken } from '../token-exchange.ts';
+import type { IssuedToken } from '../token-exchange.ts';
 import { createX509Assertion, X509_ASSERTION_TOKEN_TYPE } from '../x509-assertion.ts';
+import { type BrokerChoiceOptions, brokerFailoverFor } from './broker-choice.ts';
 import { unverifiedExpiry } from './jwt-expiry.ts';
 import { type TokenProvider, TokenProviderSkipped } from './token-provider.ts';
+
+export { discoverLoginAudience };
 
 /** A fixed token (e.g. from ROLEGATE_TOKEN). Skips when none is given. */
 export function fromToken(token: string | undefined = process.env.ROLEGATE_TOKEN): TokenProvider {
@@ -45,43 +48,34 @@ export function fromTokenFile(
   };
 }
 
-export interface BrokerProviderOptions {
-  /** Broker base URL; ROLEGATE_BROKER_URL when omitted. Skips when neither is set. */
-  readonly brokerUrl?: string;
-  /** The broker's login audience; read from its discovery document when omitted. */
-  readonly loginAudience?: string;
+export interface BrokerProviderOptions extends BrokerChoiceOptions {
   readonly credentials?: CredentialSource;
   readonly endpoint?: StsEndpointChoice | StsEndpoint;
-  readonly fetch?: typeof fetch;
 }
 
-/** Proves the caller's AWS identity to the broker and exchanges the proof for a token. */
+/**
+ * Proves the caller's AWS identity to the broker and exchanges the proof for a token. With several
+ * brokers, each attempt signs a new proof for the broker it goes to (../failover/).
+ */
 export function fromBrokerWithAwsCredentials(options: BrokerProviderOptions = {}): TokenProvider {
-  let loginAudience = options.loginAudience;
+  const brokers = brokerFailoverFor(options);
   return async (audience) => {
-    const brokerUrl = options.brokerUrl ?? process.env.ROLEGATE_BROKER_URL;
-    if (!brokerUrl) throw new TokenProviderSkipped('no broker URL (ROLEGATE_BROKER_URL)');
-    loginAudience ??= await discoverLoginAudience(brokerUrl, options.fetch ?? fetch);
-    const proof = await createStsProof({
-      audience: loginAudience,
-      credentials: options.credentials,
-      endpoint: options.endpoint,
-    });
-    return exchangeToken({
-      brokerUrl,
+    const failover = brokers();
+    if (!failover) throw new TokenProviderSkipped('no broker URL (ROLEGATE_BROKER_URL)');
+    return failover.exchange({
       audience,
-      subjectToken: proof,
       subjectTokenType: STS_PROOF_TOKEN_TYPE,
-      fetch: options.fetch,
+      subjectToken: ({ loginAudience }) =>
+        createStsProof({
+          audience: loginAudience,
+          credentials: options.credentials,
+          endpoint: options.endpoint,
+        }),
     });
   };
 }
 
-export interface CertificateProviderOptions {
-  /** Broker base URL; ROLEGATE_BROKER_URL when omitted. */
-  readonly brokerUrl?: string;
-  /** The broker's login audience; read from its discovery document when omitted. */
-  readonly loginAudience?: string;
+export interface CertificateProviderOptions extends BrokerChoiceOptions {
   /** PEM certificate file (leaf first); ROLEGATE_CERT_FILE when omitted. Skips when neither. */
   readonly certificateFile?: string;
   /** PEM private key file; ROLEGATE_KEY_FILE when omitted. */
@@ -90,7 +84,6 @@ export interface CertificateProviderOptions {
   readonly chainFile?: string;
   /** For an encrypted key; ROLEGATE_KEY_PASSPHRASE when omitted. */
   readonly passphrase?: string;
-  readonly fetch?: typeof fetch;
 }
 
 /**
@@ -99,7 +92,7 @@ export interface CertificateProviderOptions {
  * often, and a token must never outlive the certificate it came from.
  */
 export function fromBrokerWithCertificate(options: CertificateProviderOptions = {}): TokenProvider {
-  let loginAudience = options.loginAudience;
+  const brokers = brokerFailoverFor(options);
   return async (audience) => {
     const certificateFile = options.certificateFile ?? process.env.ROLEGATE_CERT_FILE;
     if (!certificateFile) throw new TokenProviderSkipped('no certificate (ROLEGATE_CERT_FILE)');
@@ -110,8 +103,8 @@ export function fromBrokerWithCertificate(options: CertificateProviderOptions = 
         'a certificate without its private key: set ROLEGATE_KEY_FILE (or privateKeyFile)',
       );
     }
-    const brokerUrl = options.brokerUrl ?? process.env.ROLEGATE_BROKER_URL;
-    if (!brokerUrl) {
+    const failover = brokers();
+    if (!failover) {
       throw new RolegateClientError(
         'client.invalid_option',
         'a certificate needs a broker: set ROLEGATE_BROKER_URL (or brokerUrl)',
@@ -123,20 +116,19 @@ export function fromBrokerWithCertificate(options: CertificateProviderOptions = 
       readCredentialFile(privateKeyFile, 'private key'),
       chainFile ? readCredentialFile(chainFile, 'chain') : undefined,
     ]);
-    loginAudience ??= await discoverLoginAudience(brokerUrl, options.fetch ?? fetch);
-    const assertion = await createX509Assertion({
-      audience: loginAudience,
-      certificate,
-      chain,
-      privateKey,
-      passphrase: options.passphrase ?? process.env.ROLEGATE_KEY_PASSPHRASE,
-    });
-    return exchangeToken({
-      brokerUrl,
+    const passphrase = options.passphrase ?? process.env.ROLEGATE_KEY_PASSPHRASE;
+    // A new assertion (its own jti, the audience of the broker it goes to) for every attempt.
+    return failover.exchange({
       audience,
-      subjectToken: assertion,
       subjectTokenType: X509_ASSERTION_TOKEN_TYPE,
-      fetch: options.fetch,
+      subjectToken: ({ loginAudience }) =>
+        createX509Assertion({
+          audience: loginAudience,
+          certificate,
+          chain,
+          privateKey,
+          passphrase,
+        }),
     });
   };
 }
@@ -152,59 +144,6 @@ async function readCredentialFile(path: string, what: string): Promise<Buffer> {
         cause,
       },
     );
-  }
-}
-
-const DISCOVERY_TIMEOUT_MS = 5000;
-
-/**
- * The broker names its login audience in its discovery document. Because the proof we sign is
- * bound to that audience, trusting it blindly would let a hostile "broker" hand us another
- * broker's audience and relay our proof there. So a discovered audience is accepted only when it
- * is a URL on the same origin as the broker we asked; any other login audience must be configured.
- */
-export async function discoverLoginAudience(
-  brokerUrl: string,
-  doFetch: typeof fetch = fetch,
-): Promise<string> {
-  const broker = checkBrokerUrl(brokerUrl);
-  const url = new URL(DISCOVERY_PATH, broker);
-  let doc: { rolegate_login_audience?: unknown };
-  try {
-    const response = await doFetch(url, {
-      signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
-      redirect: 'error',
-    });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    doc = (await response.json()) as typeof doc;
-  } catch (cause) {
-    throw new RolegateClientError(
-      'client.broker_unreachable',
-      `cannot read ${url}: ${describeFetchFailure(cause, { timeoutMs: DISCOVERY_TIMEOUT_MS }).text}`,
-      { cause },
-    );
-  }
-  const audience = doc.rolegate_login_audience;
-  if (typeof audience !== 'string') {
-    throw new RolegateClientError(
-      'client.broker_bad_response',
-      `${url} names no rolegate_login_audience`,
-    );
-  }
-  if (!sameOrigin(audience, broker)) {
-    throw new RolegateClientError(
-      'client.login_audience_mismatch',
-      `${broker.origin} names the login audience ${JSON.stringify(audience)}, which is not its own origin; configure the login audience explicitly if you trust it`,
-    );
-  }
-  return audience;
-}
-
-function sameOrigin(value: string, broker: URL): boolean {
-  try {
-    return new URL(value).origin === broker.origin;
-  } catch {
-    return false;
   }
 }
 

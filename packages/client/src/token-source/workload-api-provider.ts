@@ -4,50 +4,43 @@
 // the agent rotates it, and a token must never outlive the SVID it came from.
 import { JWT_TOKEN_TYPE } from '@rolegate/core';
 import { RolegateClientError } from '../errors.ts';
-import { exchangeToken } from '../token-exchange.ts';
 import { SPIFFE_ENDPOINT_SOCKET } from '../workload-api/endpoint.ts';
 import { WorkloadApiClient } from '../workload-api/workload-api-client.ts';
 import { createX509Assertion, X509_ASSERTION_TOKEN_TYPE } from '../x509-assertion.ts';
-import { discoverLoginAudience } from './providers.ts';
+import { type BrokerChoiceOptions, brokerFailoverFor } from './broker-choice.ts';
 import { type TokenProvider, TokenProviderSkipped } from './token-provider.ts';
 
 /** As the broker names a SPIFFE JWT-SVID subject token. */
 /** A JWT-SVID is sent as a plain JWT subject token. */
 const JWT_SVID_TOKEN_TYPE = JWT_TOKEN_TYPE;
 
-export interface WorkloadApiProviderOptions {
-  /** Broker base URL; ROLEGATE_BROKER_URL when omitted. */
-  readonly brokerUrl?: string;
-  /** The broker's login audience; read from its discovery document when omitted. */
-  readonly loginAudience?: string;
+export interface WorkloadApiProviderOptions extends BrokerChoiceOptions {
   /** `unix:///path` or `tcp://IP:port`; SPIFFE_ENDPOINT_SOCKET when omitted. Skips when neither. */
   readonly address?: string;
   /** Which SVID proves the workload: `x509` (default) or `jwt`. */
   readonly svid?: 'x509' | 'jwt';
   /** The identity to use when the agent gives several; default its first. */
   readonly spiffeId?: string;
-  readonly fetch?: typeof fetch;
+  /** The Workload API call's own time. */
   readonly timeoutMs?: number;
 }
 
 export function fromWorkloadApi(options: WorkloadApiProviderOptions = {}): TokenProvider {
-  let loginAudience = options.loginAudience;
+  const brokers = brokerFailoverFor(options);
   return async (audience) => {
     const address = options.address ?? process.env[SPIFFE_ENDPOINT_SOCKET];
     if (!address) throw new TokenProviderSkipped(`no Workload API (${SPIFFE_ENDPOINT_SOCKET})`);
-    const brokerUrl = options.brokerUrl ?? process.env.ROLEGATE_BROKER_URL;
-    if (!brokerUrl) throw new TokenProviderSkipped('no broker URL (ROLEGATE_BROKER_URL)');
-    loginAudience ??= await discoverLoginAudience(brokerUrl, options.fetch ?? fetch);
+    const failover = brokers();
+    if (!failover) throw new TokenProviderSkipped('no broker URL (ROLEGATE_BROKER_URL)');
     const client = new WorkloadApiClient({ address, timeoutMs: options.timeoutMs });
     try {
       if (options.svid === 'jwt') {
-        const { token } = await client.fetchJwtSvid(loginAudience, options.spiffeId);
-        return exchangeToken({
-          brokerUrl,
+        // A JWT-SVID is minted for one audience: a new one per attempt, for that broker.
+        return await failover.exchange({
           audience,
-          subjectToken: token,
           subjectTokenType: JWT_SVID_TOKEN_TYPE,
-          fetch: options.fetch,
+          subjectToken: async ({ loginAudience }) =>
+            (await client.fetchJwtSvid(loginAudience, options.spiffeId)).token,
         });
       }
       const svids = await client.fetchX509Svids();
@@ -62,18 +55,16 @@ export function fromWorkloadApi(options: WorkloadApiProviderOptions = {}): Token
         );
       }
       const [leaf, ...intermediates] = svid.certificates.map(pem);
-      const assertion = await createX509Assertion({
-        audience: loginAudience,
-        certificate: leaf!,
-        chain: intermediates.length === 0 ? undefined : intermediates.join(''),
-        privateKey: svid.privateKey,
-      });
-      return exchangeToken({
-        brokerUrl,
+      return await failover.exchange({
         audience,
-        subjectToken: assertion,
         subjectTokenType: X509_ASSERTION_TOKEN_TYPE,
-        fetch: options.fetch,
+        subjectToken: ({ loginAudience }) =>
+          createX509Assertion({
+            audience: loginAudience,
+            certificate: leaf!,
+            chain: intermediates.length === 0 ? undefined : intermediates.join(''),
+            privateKey: svid.privateKey,
+          }),
       });
     } finally {
       client.close();
