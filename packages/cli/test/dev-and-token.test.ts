@@ -220,6 +220,48 @@ describe('rolegate dev', () => {
     );
   });
 
+  it('serves forward auth: dev.json names its URL and the demo backends, a dev token gets 200 + identity', async () => {
+    const { gateway } = description;
+    assert.match(String(gateway.forwardAuth?.url), /^http:\/\/127\.0\.0\.1:\d+\/auth$/);
+    assert.deepEqual(Object.keys(gateway.backends ?? {}).sort(), ['billing', 'rates']);
+    const echo = await fetch(`${gateway.backends?.rates}/x`);
+    assert.equal(((await echo.json()) as { service: string }).service, 'rates');
+    const token = (
+      await runCli([
+        'token',
+        '--dev-identity',
+        'orders',
+        '--audience',
+        gateway.audience,
+        '--state-dir',
+        stateDir,
+      ])
+    ).stdout.trim();
+    // nginx auth_request's shape: the original method and URI, the host, the caller's token.
+    const ask = (uri: string, authorization?: string) =>
+      fetch(gateway.forwardAuth!.url, {
+        headers: {
+          'x-original-method': 'GET',
+          'x-original-uri': uri,
+          'x-forwarded-host': 'localhost',
+          ...(authorization ? { authorization } : {}),
+        },
+      });
+    const allowed = await ask('/billing/invoices', `Bearer ${token}`);
+    assert.equal(allowed.status, 200);
+    assert.match(
+      String(allowed.headers.get('x-rolegate-identity')),
+      /^Principal=arn:aws:sts::111122223333:assumed-role\/orders\//,
+    );
+    assert.equal(
+      allowed.headers.get('x-rolegate-service'),
+      'arn:rolegate:lattice:::service/billing',
+    );
+    const anonymous = await ask('/billing/invoices');
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.headers.get('x-rolegate-error'), 'token.missing');
+  });
+
   it('writes the x509 section: trust domain, bundle, dev CA and SVID files for orders and reviews', () => {
     const { x509 } = description;
     assert.equal(x509.trustDomain, 'example.org');

@@ -43,6 +43,11 @@ rolegate dev is running (dev mode: emulated STS, any authenticated principal may
   gateway  ${gateway.url}   billing → ${gateway.services['billing']}, rates → ${gateway.services['rates']}
            audience ${gateway.audience}; orders may call billing and rates, reviews only rates
            ${gateway.mtls?.url ?? ''}   the same over HTTPS, SVIDs as client certificates (CA ${gateway.mtls ? relative(process.cwd(), gateway.mtls.ca) : ''})
+           forward auth ${gateway.forwardAuth?.url ?? ''}   for your own proxy (nginx auth_request; docs/forward-auth.md); backends ${Object.entries(
+             gateway.backends ?? {},
+           )
+             .map(([name, url]) => `${name} ${url}`)
+             .join(', ')}
   Roles Anywhere ${rolesAnywhere.endpoint}   (emulator; trusts the dev CA, roles ${Object.keys(rolesAnywhere.roles).join(', ')})
   state    ${devJsonPath(stateDir)}
 

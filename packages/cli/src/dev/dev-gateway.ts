@@ -35,6 +35,14 @@ export interface DevGatewayDescription {
     readonly ca: string;
     readonly services: Readonly<Record<string, string>>;
   };
+  /**
+   * Forward auth for a proxy of your own (docs/forward-auth.md): the URL it calls for each
+   * decision — nginx's `auth_request` target (the `x-original` convention: X-Original-Method,
+   * X-Original-URI, X-Forwarded-Host).
+   */
+  readonly forwardAuth?: { readonly url: string; readonly convention: 'x-original' };
+  /** Service name → the demo backend's own address, for a proxy to send allowed requests to. */
+  readonly backends?: Readonly<Record<string, string>>;
 }
 
 export interface RunningDevGateway {
@@ -53,6 +61,8 @@ export interface DevGatewayOptions {
   readonly spiffeBundle: string;
   /** 0 = any free port. */
   readonly mtlsPort: number;
+  /** The forward-auth listener's port; 0 = any free port. */
+  readonly forwardAuthPort: number;
   readonly logger?: Logger;
   readonly logLevel?: string;
 }
@@ -158,6 +168,12 @@ export async function startDevGateway(options: DevGatewayOptions): Promise<Runni
         arn: 'arn:rolegate:lattice:::servicenetwork/dev',
         policy: writeJson('network-policy.json', NETWORK_POLICY),
       },
+      // nginx's auth_request convention; an Allow may be cached by the proxy for 30 s at most
+      // (the dev policies read only the principal and the path).
+      forwardAuth: {
+        listeners: [{ host: '127.0.0.1', port: options.forwardAuthPort, convention: 'x-original' }],
+        decisionCacheSeconds: 30,
+      },
       services: backends.map((backend) => ({
         name: backend.name,
         listener: { pathPrefix: `/${backend.name}` },
@@ -190,6 +206,8 @@ export async function startDevGateway(options: DevGatewayOptions): Promise<Runni
         services: servicesAt(url),
         config: configFile,
         mtls: { url: mtlsUrl, ca: join(dir, 'tls-ca.pem'), services: servicesAt(mtlsUrl) },
+        forwardAuth: { url: `${running.forwardAuthUrls[0]}/auth`, convention: 'x-original' },
+        backends: Object.fromEntries(backends.map((b) => [b.name, b.url])),
       },
       async close() {
         await running.close();

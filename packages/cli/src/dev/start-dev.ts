@@ -23,8 +23,8 @@ export interface DevOptions {
   readonly stateDir: string;
   /**
    * First port: the broker listens on it, the STS emulator on the next, then the gateway, its
-   * admin listener, its HTTPS listener, the Roles Anywhere emulator and the broker's admin
-   * listener. 0 = any free ports.
+   * admin listener, its HTTPS listener, the Roles Anywhere emulator, the broker's admin listener
+   * and the gateway's forward-auth listener. 0 = any free ports.
    */
   readonly port: number;
   readonly logger?: Logger;
@@ -78,6 +78,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
       port: options.port === 0 ? 0 : options.port + 2,
       adminPort: options.port === 0 ? 0 : options.port + 3,
       mtlsPort: options.port === 0 ? 0 : options.port + 4,
+      forwardAuthPort: options.port === 0 ? 0 : options.port + 7,
       spiffeBundle: prepared.x509.bundle,
       brokerIssuer: url,
       sts: { url: sts.url, caFile },

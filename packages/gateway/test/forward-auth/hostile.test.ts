@@ -33,12 +33,13 @@ describe('forward auth: who may ask', () => {
   it('asks for the shared secret: missing, wrong, twice refused; right admitted', async () => {
     const url = withSecret.fa[0]!;
     const header = 'x-rolegate-forward-auth-secret';
-    for (const headers of [
+    const tries: Record<string, string | string[]>[] = [
       {},
       { [header]: `${SECRET}x` },
       { [header]: SECRET.slice(0, -1) },
       { [header]: [SECRET, SECRET] },
-    ]) {
+    ];
+    for (const headers of tries) {
       const answer = await traefik(url, { uri: '/public/x' }, headers);
       assert.equal(answer.status, 403, JSON.stringify(headers));
       assert.equal(answer.json().rolegate_code, 'forwardauth.untrusted_proxy');
