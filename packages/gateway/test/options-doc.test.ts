@@ -39,6 +39,12 @@ it('documents every option in docs/gateway.md', () => {
       policy: 'n.json',
     },
     orgIds: { '111122223333': 'o-abcdefghij' },
+    forwardAuth: {
+      listeners: [
+        { convention: 'envoy', pathPrefix: '/ext-authz', hostHeader: 'host', socket: '/run/a.sock' },
+      ],
+      sharedSecret: { value: 'a-secret-of-sixteen+' },
+    },
     services: [
       {
         name: 'billing',
