@@ -8,7 +8,9 @@ import rateLimit from '@fastify/rate-limit';
 import { ConfigError } from '@rolegate/core';
 import {
   buildStsAllowList,
-  MemoryReplayCache,
+  connectReplayCache,
+  createConfiguredReplayCache,
+  RedisReplayCache,
   type ReplayCache,
   StsCaller,
   StsLogin,
@@ -40,7 +42,6 @@ import { LoginPolicy } from './identity/login-policy.ts';
 import type { KeyRing } from './keys/key-ring.ts';
 import { KeyRingHolder } from './keys/key-ring-holder.ts';
 import { type KmsClientFactory, KmsKeySource } from './keys/kms-signer.ts';
-import { RedisReplayCache, redisEndpoint } from './replay/redis-replay-cache.ts';
 import { buildClaims } from './token/claims.ts';
 import { signToken } from './token/sign-token.ts';
 import { openTrustStore, x509Logins } from './x509-logins.ts';
@@ -103,7 +104,9 @@ export async function createBroker(
   // Tokens signed by a retiring key stay verifiable for their lifetime plus verifiers' leeway.
   const retainSeconds = config.tokens.ttlSeconds + 300;
   const loginPolicy = LoginPolicy.load(config.loginPolicy);
-  const replay = options.replayCache ?? replayCacheOf(config, logger, now);
+  const replay =
+    options.replayCache ??
+    createConfiguredReplayCache(config.replay, { logger, now, server: 'broker' });
   const caller = new StsCaller({
     connectTimeoutMs: config.sts.connectTimeoutMs,
     totalTimeoutMs: config.sts.timeoutMs,
@@ -218,13 +221,15 @@ export async function createBroker(
   });
   await app.ready();
   if (replay instanceof RedisReplayCache && options.replayCache === undefined) {
-    await connectReplayCache(replay, config, logger).catch(async (error: unknown) => {
-      await Promise.all([app.close(), caller.close(), replay.close()]);
-      keys.close();
-      trust?.close();
-      kms.close();
-      throw error;
-    });
+    await connectReplayCache(replay, config.replay.redis?.url ?? '', logger).catch(
+      async (error: unknown) => {
+        await Promise.all([app.close(), caller.close(), replay.close()]);
+        keys.close();
+        trust?.close();
+        kms.close();
+        throw error;
+      },
+    );
   }
   // Only now, when nothing else can fail: a watcher left open by a failed start would keep the
   // process alive.
@@ -337,42 +342,6 @@ async function selfTest(ring: KeyRing): Promise<void> {
     }),
     key,
   );
-}
-
-/** The configured replay cache; a Redis one opens no connection until connectReplayCache. */
-function replayCacheOf(config: BrokerConfig, logger: Logger, now: () => number): ReplayCache {
-  const redis = config.replay.redis;
-  if (redis === undefined) {
-    logger.info('replay cache in memory: a proof is refused again only by this broker process');
-    return new MemoryReplayCache({ maxEntries: config.replay.maxEntries, now });
-  }
-  return new RedisReplayCache({ ...redis, logger, now });
-}
-
-/**
- * A Redis replay cache must answer once before the broker starts: a mistyped URL stops it here,
- * not at the first login. An evicting memory policy is warned about.
- */
-async function connectReplayCache(
-  cache: RedisReplayCache,
-  config: BrokerConfig,
-  logger: Logger,
-): Promise<void> {
-  const url = config.replay.redis?.url ?? '';
-  try {
-    await cache.connect();
-  } catch (error) {
-    throw new ConfigError('config', [
-      `replay.redis.url: ${redisEndpoint(url)} did not answer (${(error as Error).message})`,
-    ]);
-  }
-  const policy = await cache.evictionPolicy();
-  if (policy !== undefined && policy !== 'noeviction') {
-    logger.warn(
-      { maxmemoryPolicy: policy },
-      'replay cache (Redis) may evict used proofs when memory runs short: set maxmemory-policy noeviction',
-    );
-  }
 }
 
 function warnAboutLooseSettings(config: BrokerConfig, logger: Logger): void {

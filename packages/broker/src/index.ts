@@ -1,7 +1,13 @@
 // @rolegate/broker — the token service: proof or certificate in, short-lived JWT out. Logins are
 // @rolegate/identity's; the broker adds the HTTP front, the login policy, claims, signers (local
-// key, KMS), the key ring, JWKS and OIDC discovery, and the Redis replay cache.
+// key, KMS), the key ring, JWKS and OIDC discovery (the Redis replay cache is identity's, re-exported).
 
+// The Redis replay cache moved to @rolegate/identity (the gateway shares it); still exported here.
+export {
+  RedisReplayCache,
+  type RedisReplayCacheOptions,
+  redisEndpoint,
+} from '@rolegate/identity';
 export { type Broker, type BrokerOptions, createBroker } from './broker.ts';
 export { checkBrokerConfig } from './config/check-config.ts';
 export {
@@ -36,9 +42,4 @@ export {
   readRingFile,
   writeRingFile,
 } from './keys/ring-file.ts';
-export {
-  RedisReplayCache,
-  type RedisReplayCacheOptions,
-  redisEndpoint,
-} from './replay/redis-replay-cache.ts';
 export { buildClaims } from './token/claims.ts';

@@ -1,109 +1,18 @@
-// The shared replay cache on a real redis-server: the cache's contract (atomic across replicas,
-// expiry, prefixes, failing fast and closed), and brokers that share it — a proof spent at one
-// replica is refused at the other, an unreachable Redis makes logins retryable 503s and /readyz
-// "not ready", and the broker recovers when Redis comes back.
+// Brokers sharing the Redis replay cache on a real redis-server: a proof spent at one replica is
+// refused at the other, an unreachable Redis makes logins retryable 503s and /readyz "not ready",
+// the broker recovers when Redis comes back, and one account over its quota is 429 while another
+// still logs in.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import { parseBrokerConfig } from '../src/config/load-config.ts';
-import { RedisReplayCache } from '../src/replay/redis-replay-cache.ts';
 import { type Harness, startHarness, tokenForm } from './support/harness.ts';
 import { type RedisServer, skipWithoutRedis, startRedis } from './support/redis-server.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function cacheOn(server: RedisServer, keyPrefix = 'rolegate:replay:'): RedisReplayCache {
-  return new RedisReplayCache({ url: server.url, keyPrefix, commandTimeoutMs: 500 });
-}
-
-describe('Redis replay cache', { skip: skipWithoutRedis }, () => {
-  let server: RedisServer;
-  before(async () => {
-    server = await startRedis();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
-  it('claims once until the TTL runs out, then the key is free again', async () => {
-    const cache = cacheOn(server);
-    await cache.connect();
-    try {
-      assert.equal(await cache.seen('k1'), false);
-      assert.equal(await cache.claim('k1', Date.now() + 300), true);
-      assert.equal(await cache.seen('k1'), true);
-      assert.equal(await cache.claim('k1', Date.now() + 60_000), false, 'still claimed');
-      await sleep(400);
-      assert.equal(await cache.seen('k1'), false);
-      assert.equal(await cache.claim('k1', Date.now() + 60_000), true, 'free after its TTL');
-    } finally {
-      await cache.close();
-    }
-  });
-
-  it('two replicas racing for one key: exactly one claim wins', async () => {
-    const a = cacheOn(server);
-    const b = cacheOn(server);
-    await Promise.all([a.connect(), b.connect()]);
-    try {
-      for (let round = 0; round < 20; round++) {
-        const key = `race-${round}`;
-        const until = Date.now() + 60_000;
-        const wins = await Promise.all(
-          Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).claim(key, until)),
-        );
-        assert.equal(wins.filter(Boolean).length, 1, `round ${round}: ${wins}`);
-      }
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-    }
-  });
-
-  it('keeps keys under its prefix, with the TTL asked for; other prefixes do not collide', async () => {
-    const one = cacheOn(server, 'deploy-1:');
-    const two = cacheOn(server, 'deploy-2:');
-    const raw = new Redis(server.url);
-    await Promise.all([one.connect(), two.connect()]);
-    try {
-      assert.equal(await one.claim('shared', Date.now() + 30_000), true);
-      assert.equal(await two.claim('shared', Date.now() + 30_000), true, 'another deployment');
-      assert.equal(await raw.exists('deploy-1:shared'), 1);
-      const ttl = await raw.pttl('deploy-1:shared');
-      assert.ok(ttl > 28_000 && ttl <= 30_000, `pttl ${ttl}`);
-    } finally {
-      raw.disconnect();
-      await Promise.all([one.close(), two.close()]);
-    }
-  });
-
-  it('fails fast and closed when Redis is gone, and works again once it is back', async () => {
-    const own = await startRedis();
-    const cache = cacheOn(own);
-    await cache.connect();
-    try {
-      assert.equal(await cache.claim('before', Date.now() + 60_000), true);
-      await own.stop();
-      await sleep(100);
-      assert.equal(cache.ready, false);
-      const started = Date.now();
-      await assert.rejects(cache.claim('during', Date.now() + 60_000));
-      await assert.rejects(cache.seen('during'));
-      assert.ok(Date.now() - started < 2_000, 'no waiting behind a reconnect');
-      const back = await startRedis({ port: own.port });
-      try {
-        for (let i = 0; i < 60 && !cache.ready; i++) await sleep(100);
-        assert.equal(cache.ready, true, 'reconnected');
-        assert.equal(await cache.claim('after', Date.now() + 60_000), true);
-      } finally {
-        await cache.close();
-        await back.stop();
-      }
-    } finally {
-      await cache.close();
-    }
-  });
-});
+// The cache's own contract (atomic claims, expiry, prefixes, failing fast, the quota script) is
+// tested in @rolegate/identity, which owns it: packages/identity/test/replay/.
 
 describe('brokers sharing a Redis replay cache', { skip: skipWithoutRedis }, () => {
   let server: RedisServer;

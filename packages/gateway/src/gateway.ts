@@ -5,7 +5,7 @@
 // they started with.
 
 import type { Server } from 'node:http';
-import { createAdminServer, MemoryReplayCache, type ReplayCache } from '@rolegate/identity';
+import { createAdminServer, type ReplayCache } from '@rolegate/identity';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { loadGatewayConfigFile } from './config/load-config.ts';
@@ -17,6 +17,7 @@ import { createRequestHandlers } from './http/request-handler.ts';
 import { createGatewayLogger } from './ops/logger.ts';
 import { GatewayMetrics } from './ops/metrics.ts';
 import { restartOnlyChanges, warnAboutConfig } from './ops/warnings.ts';
+import { createGatewayReplay } from './replay/gateway-replay.ts';
 import { buildRuntime, type Runtime, retireRuntime } from './runtime/runtime.ts';
 
 export interface GatewayOptions {
@@ -24,7 +25,7 @@ export interface GatewayOptions {
   readonly logger?: Logger;
   /** The file the config came from; reload() without an argument re-reads it. */
   readonly configFile?: string;
-  /** Used-proof memory for STS proofs (share one across replicas, e.g. Redis). Default in memory. */
+  /** Used-proof memory for STS proofs. Default: as `replay` configures it (memory or Redis). */
   readonly replayCache?: ReplayCache;
   /** How long close() lets requests in flight finish. Default 10 000 ms. */
   readonly closeGraceMs?: number;
@@ -65,8 +66,8 @@ export async function createGateway(
 ): Promise<Gateway> {
   const logger = options.logger ?? createGatewayLogger(config.logLevel);
   const metrics = new GatewayMetrics();
-  const replay =
-    options.replayCache ?? new MemoryReplayCache({ maxEntries: config.sts?.replayMaxEntries });
+  const replayStore = createGatewayReplay(config, logger, options.replayCache);
+  const replay = replayStore.cache;
   const source = options.configFile ?? 'config';
   let runtime: Runtime = buildRuntime(config, undefined, { metrics, replay, source, logger });
   warnAboutConfig(config, logger);
@@ -93,7 +94,8 @@ export async function createGateway(
   let state: 'created' | 'listening' | 'closing' = 'created';
 
   async function isReady(): Promise<boolean> {
-    if (state !== 'listening') return false;
+    // STS proofs need the replay cache: while a Redis one is unreachable they are all 503.
+    if (state !== 'listening' || !replayStore.ready()) return false;
     const kinds = [runtime.kinds.jwt?.kind, runtime.kinds.sts?.kind];
     const ready = await Promise.all(kinds.map((k) => (k === undefined ? true : k.warmUp())));
     return ready.every(Boolean);
@@ -144,6 +146,8 @@ export async function createGateway(
     metricsRegistry: metrics.registry,
     async listen() {
       if (state !== 'created') throw new Error('listen() may be called once');
+      // A Redis replay cache answers once before any listener opens, as the broker's does.
+      await replayStore.connect();
       urls = await Promise.all(
         listeners.map(({ server, config: l }) =>
           startListening(server, l.host, l.port, l.tls === undefined ? 'http' : 'https'),
@@ -181,7 +185,7 @@ export async function createGateway(
       await forwardAuth.close(grace);
       if (admin !== undefined) await stopListening(admin, 0);
       await retireRuntime(runtime, undefined);
-      if (options.replayCache === undefined) await replay.close();
+      if (replayStore.owned) await replay.close();
     },
   };
 }

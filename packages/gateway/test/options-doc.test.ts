@@ -34,6 +34,11 @@ it('documents every option in docs/gateway.md', () => {
     admin: { host: '127.0.0.1', port: 9901 },
     jwt: { issuer: 'https://broker.example', jwksUri: 'https://broker.example/jwks.json' },
     sts: { regions: { aws: ['us-east-1'] }, caFile: 'ca.pem' },
+    replay: {
+      maxEntries: 1_000_000,
+      perAccountMaxEntries: 100_000,
+      redis: { url: 'rediss://replay.example:6380', caFile: 'redis-ca.pem' },
+    },
     serviceNetwork: {
       arn: 'arn:aws:vpc-lattice:us-east-1:111122223333:servicenetwork/sn-1',
       policy: 'n.json',

@@ -294,6 +294,11 @@ export const IDENTITY_ERRORS = {
     'temporarily_unavailable',
     'the replay cache is unavailable',
   ),
+  'replay.account_quota': spec(
+    429,
+    'temporarily_unavailable',
+    'this account holds too many unexpired proofs; retry later',
+  ),
 } as const satisfies ErrorRegistry;
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;

@@ -2,7 +2,8 @@
 // broker (which then issues a token) and the gateway (which authorizes the request directly):
 // presigned STS proofs (rules, the rebuilt request, STS's answer read strictly), principal
 // normalisation, X.509 and SPIFFE path validation and the principal a certificate becomes, the
-// replay cache, their config schemas and their error codes.
+// replay cache (memory, or Redis shared by brokers and gateways), their config schemas and their
+// error codes.
 
 export { PARTITIONS, type Partition } from '@rolegate/core';
 export type {
@@ -11,6 +12,15 @@ export type {
   ParseConfigOptions,
 } from './config/load-config.ts';
 export { loadConfigFile, parseConfig, readConfigDocument } from './config/load-config.ts';
+export {
+  perAccountLimit,
+  REPLAY_DEFAULTS,
+  REPLAY_FILE_FIELDS,
+  type ReplayConfig,
+  redisReplaySchema,
+  replaySchema,
+  replaySchemaWithoutDefaults,
+} from './config/replay-schema.ts';
 export type {
   CertificateTrustConfig,
   PrincipalsConfig,
@@ -40,7 +50,19 @@ export {
 } from './ops/service-logger.ts';
 export type { AwsPrincipal, PrincipalRules } from './principal/principal.ts';
 export {
+  type ConfiguredReplayCacheOptions,
+  connectReplayCache,
+  createConfiguredReplayCache,
+} from './replay/configured-cache.ts';
+export {
+  RedisReplayCache,
+  type RedisReplayCacheOptions,
+  readRedisCa,
+  redisEndpoint,
+} from './replay/redis-replay-cache.ts';
+export {
   MemoryReplayCache,
+  ReplayAccountQuotaError,
   type ReplayCache,
   ReplayCacheFullError,
 } from './replay/replay-cache.ts';

@@ -3,7 +3,13 @@
 // broker logs a warning at start when they are on.
 
 import { isLocalTarget, isLoopback } from '@rolegate/core';
-import { principalsSchema, stsSchema, x509Schema } from '@rolegate/identity';
+import {
+  principalsSchema,
+  REPLAY_DEFAULTS,
+  replaySchema,
+  stsSchema,
+  x509Schema,
+} from '@rolegate/identity';
 import { z } from 'zod';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.ts';
 
@@ -122,29 +128,10 @@ export const brokerConfigSchema = z
       }),
     /**
      * Where used proofs are remembered. In memory by default (one broker process); with `redis`,
-     * every replica shares one memory and a proof works once across all of them.
+     * every replica (and every gateway on the same Redis) shares one memory and a proof works once
+     * across all of them. The options are @rolegate/identity's, shared with the gateway.
      */
-    replay: z
-      .object({
-        /** Memory cache only: entries held at most; when full, logins are 503 (never evicted). */
-        maxEntries: z.number().int().min(1000).default(1_000_000),
-        redis: z
-          .object({
-            /** `redis://[user:password@]host:port[/db]` or `rediss://…`; never logged. */
-            url: z.string().refine((u) => /^rediss?:\/\/[^/]/.test(u) && URL.canParse(u), {
-              message: 'must be a redis:// or rediss:// URL',
-            }),
-            keyPrefix: z.string().min(1).max(64).default('rolegate:replay:'),
-            /** A slower command (or connection) fails and the login answers 503. */
-            commandTimeoutMs: z.number().int().min(50).max(10_000).default(1000),
-            /** CA certificate (PEM) of a `rediss://` server with a private CA. */
-            caFile: z.string().min(1).optional(),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .default({ maxEntries: 1_000_000 }),
+    replay: replaySchema.default({ maxEntries: REPLAY_DEFAULTS.maxEntries }),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

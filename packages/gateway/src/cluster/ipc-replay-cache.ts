@@ -1,15 +1,22 @@
 // A worker's view of the primary's used-proof memory. With several workers, each one remembering
 // proofs on its own would let a proof be replayed once per worker: every `seen`/`claim` is asked
 // of the one cache the primary holds instead. An answer that does not come in time is an error,
-// which the STS login turns into 503 — never into "not seen".
+// which the STS login turns into 503 — never into "not seen". A claim carries its account, so the
+// primary's one memory keeps the per-account quota for all workers.
 
-import { type ReplayCache, ReplayCacheFullError } from '@rolegate/identity';
+import {
+  ReplayAccountQuotaError,
+  type ReplayCache,
+  ReplayCacheFullError,
+} from '@rolegate/identity';
 import { asPrimaryMessage, TAG, type WorkerMessage } from './messages.ts';
 
 interface Pending {
   resolve(value: boolean): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  /** The account the claim is charged to, for the quota error. */
+  account: string | undefined;
 }
 
 export class IpcReplayCache implements ReplayCache {
@@ -30,8 +37,8 @@ export class IpcReplayCache implements ReplayCache {
     return this.#ask('seen', key, 0);
   }
 
-  claim(key: string, expiresAtMs: number): Promise<boolean> {
-    return this.#ask('claim', key, expiresAtMs);
+  claim(key: string, expiresAtMs: number, account?: string): Promise<boolean> {
+    return this.#ask('claim', key, expiresAtMs, account);
   }
 
   async close(): Promise<void> {
@@ -44,7 +51,7 @@ export class IpcReplayCache implements ReplayCache {
     }
   }
 
-  #ask(op: 'seen' | 'claim', key: string, expiresAtMs: number): Promise<boolean> {
+  #ask(op: 'seen' | 'claim', key: string, expiresAtMs: number, account?: string): Promise<boolean> {
     if (this.#closed) return Promise.reject(new Error('replay cache closed'));
     const id = this.#nextId;
     this.#nextId = id === Number.MAX_SAFE_INTEGER ? 1 : id + 1;
@@ -53,8 +60,17 @@ export class IpcReplayCache implements ReplayCache {
         this.#pending.delete(id);
         reject(new Error('the primary did not answer the replay check in time'));
       }, this.#timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
-      const message: WorkerMessage = { rolegate: TAG, type: 'replay', id, op, key, expiresAtMs };
+      this.#pending.set(id, { resolve, reject, timer, account });
+      const message: WorkerMessage = {
+        rolegate: TAG,
+        type: 'replay',
+        id,
+        op,
+        key,
+        expiresAtMs,
+        ...(account === undefined ? {} : { account }),
+      };
+
       process.send!(message, undefined, undefined, (error: Error | null) => {
         if (error === null) return;
         clearTimeout(timer);
@@ -72,7 +88,15 @@ export class IpcReplayCache implements ReplayCache {
     this.#pending.delete(message.id);
     clearTimeout(pending.timer);
     if (message.error === 'full') pending.reject(new ReplayCacheFullError());
-    else if (message.error !== undefined || typeof message.result !== 'boolean') {
+    else if (message.error === 'quota') {
+      const wait = message.retryAfterSeconds;
+      pending.reject(
+        new ReplayAccountQuotaError(
+          pending.account ?? 'unknown',
+          typeof wait === 'number' && Number.isFinite(wait) ? wait : 1,
+        ),
+      );
+    } else if (message.error !== undefined || typeof message.result !== 'boolean') {
       pending.reject(new Error('the primary could not check the replay cache'));
     } else pending.resolve(message.result);
   };

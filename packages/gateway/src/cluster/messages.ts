@@ -14,6 +14,8 @@ export type WorkerMessage =
       readonly op: 'seen' | 'claim';
       readonly key: string;
       readonly expiresAtMs: number;
+      /** The confirmed account a claim is charged to (the per-account quota). */
+      readonly account?: string;
     }
   | {
       readonly rolegate: typeof TAG;
@@ -29,8 +31,12 @@ export type PrimaryMessage =
       readonly type: 'replay-result';
       readonly id: number;
       readonly result?: boolean;
-      /** `full`: the used-proof memory is full (503); `failed`: anything else (503). */
-      readonly error?: 'full' | 'failed';
+      /**
+       * `full`: the used-proof memory is full (503); `quota`: the account holds its quota (429,
+       * after `retryAfterSeconds`); `failed`: anything else (503).
+       */
+      readonly error?: 'full' | 'quota' | 'failed';
+      readonly retryAfterSeconds?: number;
     }
   | { readonly rolegate: typeof TAG; readonly type: 'ready?'; readonly id: number };
 
@@ -54,7 +60,8 @@ export function asWorkerMessage(message: unknown): WorkerMessage | undefined {
       return Number.isSafeInteger(m['id']) &&
         (m['op'] === 'seen' || m['op'] === 'claim') &&
         typeof m['key'] === 'string' &&
-        typeof m['expiresAtMs'] === 'number'
+        typeof m['expiresAtMs'] === 'number' &&
+        (m['account'] === undefined || typeof m['account'] === 'string')
         ? (m as unknown as WorkerMessage)
         : undefined;
     case 'ready':

@@ -6,12 +6,19 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
-import { createAdminServer, MemoryReplayCache, ReplayCacheFullError } from '@rolegate/identity';
+import {
+  createAdminServer,
+  MemoryReplayCache,
+  perAccountLimit,
+  ReplayAccountQuotaError,
+  ReplayCacheFullError,
+} from '@rolegate/identity';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { loadGatewayConfigFile } from '../config/load-config.ts';
 import { startListening, stopListening } from '../http/listeners.ts';
 import { createGatewayLogger } from '../ops/logger.ts';
+import { gatewayReplayConfig } from '../replay/gateway-replay.ts';
 import { asWorkerMessage, type PrimaryMessage, TAG } from './messages.ts';
 
 export interface GatewayPrimaryOptions {
@@ -52,7 +59,13 @@ export async function runGatewayPrimary(options: GatewayPrimaryOptions): Promise
   const config = loadGatewayConfigFile(options.configFile);
   const logger =
     options.logger ?? createGatewayLogger(config.logLevel).child({ worker: 'primary' });
-  const replay = new MemoryReplayCache({ maxEntries: config.sts?.replayMaxEntries });
+  // The workers' one used-proof memory. With `replay.redis` it is never asked: each worker claims
+  // on Redis itself, over its own connection (no hop through this process).
+  const replayConfig = gatewayReplayConfig(config);
+  const replay = new MemoryReplayCache({
+    maxEntries: replayConfig.maxEntries,
+    perAccountMaxEntries: perAccountLimit(replayConfig),
+  });
   const metrics = new AggregatorRegistry();
   const maxRestarts = options.maxRestartsPerMinute ?? 5;
   const restarts: number[] = [];
@@ -73,11 +86,24 @@ export async function runGatewayPrimary(options: GatewayPrimaryOptions): Promise
     op: 'seen' | 'claim',
     key: string,
     expiresAtMs: number,
+    account: string | undefined,
   ) {
     try {
-      const result = op === 'seen' ? await replay.seen(key) : await replay.claim(key, expiresAtMs);
+      const result =
+        op === 'seen' ? await replay.seen(key) : await replay.claim(key, expiresAtMs, account);
       reply(worker, { rolegate: TAG, type: 'replay-result', id, result });
     } catch (error) {
+      if (error instanceof ReplayAccountQuotaError) {
+        const retryAfterSeconds = error.retryAfterSeconds;
+        reply(worker, {
+          rolegate: TAG,
+          type: 'replay-result',
+          id,
+          error: 'quota',
+          retryAfterSeconds,
+        });
+        return;
+      }
       const kind = error instanceof ReplayCacheFullError ? 'full' : 'failed';
       reply(worker, { rolegate: TAG, type: 'replay-result', id, error: kind });
     }
@@ -87,7 +113,8 @@ export async function runGatewayPrimary(options: GatewayPrimaryOptions): Promise
     const message = asWorkerMessage(raw);
     if (message === undefined) return;
     if (message.type === 'replay') {
-      void answerReplay(worker, message.id, message.op, message.key, message.expiresAtMs);
+      const { id, op, key, expiresAtMs, account } = message;
+      void answerReplay(worker, id, op, key, expiresAtMs, account);
     } else if (message.type === 'listening') {
       listening.add(worker.id);
       urls = message.urls;

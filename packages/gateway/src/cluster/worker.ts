@@ -1,7 +1,7 @@
 // One gateway worker of a cluster: the whole gateway (listeners, routes, policies, credential
 // kinds, upstream pools) in its own process, sharing the listening sockets its primary holds. What
-// must be one for all is asked of the primary: the used-proof memory (STS proofs), readiness and
-// metrics. SIGHUP reloads this worker's configuration (the primary passes it on to every worker);
+// must be one for all is asked of the primary: the used-proof memory (STS proofs; with
+// `replay.redis`, Redis is that one memory and the worker asks it directly), readiness and metrics. SIGHUP reloads this worker's configuration (the primary passes it on to every worker);
 // SIGTERM drains and exits; losing the primary does the same.
 
 import cluster from 'node:cluster';
@@ -21,11 +21,13 @@ export async function runGatewayWorker(configFile: string): Promise<Gateway> {
   if (!cluster.isWorker) throw new Error('runGatewayWorker runs in a cluster worker');
   const config = loadGatewayConfigFile(configFile);
   const logger = createGatewayLogger(config.logLevel).child({ worker: cluster.worker?.id });
-  const replayCache = new IpcReplayCache();
+  // The primary's memory, unless Redis is shared: then this worker claims there itself, on its
+  // own connection (createGateway builds it), and its /readyz answer follows that connection.
+  const replayCache = config.replay.redis === undefined ? new IpcReplayCache() : undefined;
   const gateway = await createGateway(config, {
     configFile,
     logger,
-    replayCache,
+    ...(replayCache === undefined ? {} : { replayCache }),
     adminListener: false,
   });
   // prom-client's worker side answers the primary's metrics requests with this registry.
@@ -48,7 +50,7 @@ export async function runGatewayWorker(configFile: string): Promise<Gateway> {
     logger.info({ why }, 'worker draining');
     try {
       await gateway.close();
-      await replayCache.close();
+      await replayCache?.close();
     } finally {
       process.exit(0);
     }

@@ -6,6 +6,7 @@ import {
   type LoadConfigFileOptions,
   loadConfigFile,
   parseConfig,
+  REPLAY_FILE_FIELDS,
 } from '@rolegate/identity';
 import { type GatewayConfig, gatewayConfigSchema } from './schema.ts';
 
@@ -17,6 +18,7 @@ export const GATEWAY_FILE_FIELDS: readonly string[] = [
   'serviceNetwork.policy',
   'services.*.policy',
   'services.*.upstream.caFile',
+  ...REPLAY_FILE_FIELDS.map((f) => `replay.${f}`),
   ...LOGIN_FILE_FIELDS,
 ];
 

@@ -8,6 +8,7 @@ import {
   certificateTrustFields,
   checkCertificateTrust,
   principalsSchema,
+  replaySchemaWithoutDefaults,
 } from '@rolegate/identity';
 import { SUPPORTED_ALGORITHMS } from '@rolegate/verify';
 import { z } from 'zod';
@@ -84,8 +85,8 @@ const jwtSchema = z
 // The broker's STS options (same names, defaults and checks), plus what only the gateway needs.
 const stsSchema = brokerStsSchema
   .extend({
-    /** Proofs remembered as used; when full, new proofs are refused (503), never forgotten early. */
-    replayMaxEntries: z.number().int().min(1_000).default(GATEWAY_DEFAULTS.replayMaxEntries),
+    /** Old name of `replay.maxEntries` (still read; a warning at start says to move it). */
+    replayMaxEntries: z.number().int().min(1_000).optional(),
     principals: principalsSchema,
   })
   .strict()
@@ -156,6 +157,12 @@ export const gatewayConfigSchema = z
     /** Raw presigned STS proofs (`Authorization: RoleGate-STS rgsts1.…`); absent = refused. */
     sts: stsSchema.optional(),
     /**
+     * Where used STS proofs are remembered: the broker's `replay` options. In memory (one gateway,
+     * its workers included) by default; with `redis`, every gateway host and broker on the same
+     * Redis refuses a proof spent at any of them. Only a restart applies a change.
+     */
+    replay: replaySchemaWithoutDefaults.prefault({}),
+    /**
      * TLS client certificates: HTTPS listeners ask for one, and a request without Authorization
      * on a connection that presented one is that certificate's principal (the broker's `x509`
      * rules and mapping; `jwtSvid` does not apply).
@@ -207,6 +214,13 @@ export const gatewayConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.sts?.replayMaxEntries !== undefined && config.replay.maxEntries !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sts', 'replayMaxEntries'],
+        message: 'the old name of replay.maxEntries: give replay.maxEntries only',
+      });
+    }
     if (config.x509 !== undefined && !config.listeners.some((l) => l.tls !== undefined)) {
       ctx.addIssue({
         code: 'custom',

@@ -20,7 +20,7 @@ export type GatewayWireError =
   | 'gateway_timeout'
   | 'server_error';
 
-export type GatewayStatus = 400 | 401 | 403 | 404 | 408 | 431 | 500 | 502 | 503 | 504;
+export type GatewayStatus = 400 | 401 | 403 | 404 | 408 | 429 | 431 | 500 | 502 | 503 | 504;
 
 export interface GatewayErrorSpec {
   readonly status: GatewayStatus;
@@ -89,6 +89,12 @@ export const GATEWAY_ERRORS = {
     503,
     'temporarily_unavailable',
     'the revocation status of the client certificate cannot be checked now',
+  ),
+  // The replay cache's per-account quota: the account's own proofs fill its share; others pass.
+  'sts.account_quota': spec(
+    429,
+    'temporarily_unavailable',
+    'this account holds too many unexpired STS proofs; retry later',
   ),
 
   // The policy decision.

@@ -23,9 +23,11 @@ export function fromVerifyError(error: VerifyError): GatewayError {
 }
 
 // The broker's finer codes fold into a few gateway ones: the client needs to know whether to make
-// a new proof (401), or retry later (503); the broker code stays in the log through `cause`.
+// a new proof (401), or retry later (503, or 429 when its account holds its replay-cache quota);
+// the broker code stays in the log through `cause`.
 function stsCodeFor(code: IdentityErrorCode): GatewayErrorCode {
   if (code === 'proof.replayed') return 'sts.proof_replayed';
+  if (code === 'replay.account_quota') return 'sts.account_quota';
   if (code.startsWith('proof.')) return 'sts.proof_invalid';
   if (code.startsWith('identity.')) return 'sts.principal_not_allowed';
   switch (code) {
@@ -44,7 +46,10 @@ export function fromIdentityError(error: IdentityError): GatewayError {
   const code = stsCodeFor(error.code);
   return new GatewayError(code, `${error.code}: ${error.message}`, {
     cause: error,
-    retryAfterSeconds: code === 'sts.unavailable' ? (error.retryAfterSeconds ?? 1) : undefined,
+    retryAfterSeconds:
+      code === 'sts.unavailable' || code === 'sts.account_quota'
+        ? (error.retryAfterSeconds ?? 1)
+        : undefined,
   });
 }
 

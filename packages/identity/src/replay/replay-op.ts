@@ -1,11 +1,12 @@
 // Every login's use of the replay cache goes through here, so a cache that is full or unreachable
-// answers the same way for every kind of proof: 503 with Retry-After, never a replay window. Each
+// answers the same way for every kind of proof: 503 with Retry-After, never a replay window; an
+// account over its quota is 429 with Retry-After (until one of its claims expires). Each
 // use is a span (`rolegate.replay.check` / `rolegate.replay.claim`) naming the cache's class, so a
 // slow Redis shows in a trace; the key is never recorded (it is derived from the proof).
 import { SpanKind } from '@opentelemetry/api';
 import { IdentityError } from '../errors.ts';
 import { identityTracer, inSpan } from '../tracing/spans.ts';
-import { type ReplayCache, ReplayCacheFullError } from './replay-cache.ts';
+import { ReplayAccountQuotaError, type ReplayCache, ReplayCacheFullError } from './replay-cache.ts';
 
 /** `check`: the cheap look before STS or path validation; `claim`: the atomic mark as used. */
 export type ReplayStep = 'check' | 'claim';
@@ -25,6 +26,12 @@ async function runOp<T>(cache: ReplayCache, op: (cache: ReplayCache) => Promise<
   try {
     return await op(cache);
   } catch (error) {
+    if (error instanceof ReplayAccountQuotaError) {
+      throw new IdentityError('replay.account_quota', error.message, {
+        retryAfterSeconds: error.retryAfterSeconds,
+        cause: error,
+      });
+    }
     const detail =
       error instanceof ReplayCacheFullError ? 'replay cache full' : (error as Error).message;
     throw new IdentityError('broker.replay_cache_unavailable', detail, {

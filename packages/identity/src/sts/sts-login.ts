@@ -63,10 +63,13 @@ export class StsLogin {
 
     const holdUntilMs =
       (proof.signedAt + MAX_PROOF_AGE_SECONDS + options.maxFutureSkewSeconds) * 1000;
+    // The claim comes after STS, so the account charged for it is the one STS confirmed, never
+    // one the caller merely named (docs/specs/replay-quota.md).
+    const account = `${principal.partition}:${principal.account}`;
     if (
       !(await replayOp(
         this.#options.replay,
-        (cache) => cache.claim(replayKey, holdUntilMs),
+        (cache) => cache.claim(replayKey, holdUntilMs, account),
         'claim',
       ))
     ) {

@@ -60,10 +60,12 @@ export class X509Login {
       clock: { nowMs, skewMs: options.skewSeconds * 1000 },
     });
     const holdUntilMs = (exp + options.skewSeconds) * 1000;
+    // Charged to the account of the profile's role: the operator's mapping, after path validation.
+    const { partition, account } = identity.principal;
     if (
       !(await replayOp(
         this.#options.replay,
-        (cache) => cache.claim(replayKey, holdUntilMs),
+        (cache) => cache.claim(replayKey, holdUntilMs, `${partition}:${account}`),
         'claim',
       ))
     )
