@@ -2,6 +2,8 @@
 // shared state folder (both replicas watch keyring.json), with KMS keys made on the emulator
 // first, as an operator would create them in the console.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROLEGATE_BIN } from '../lib/children.ts';
 import { KMS_REGION } from '../lib/constants.ts';
@@ -23,17 +25,31 @@ interface RingEntry {
   readonly kms?: { readonly keyId: string };
 }
 
+// A CLI start can take tens of seconds on a starved machine: a generous deadline, and a second
+// try for a run that timed out (each edit checks the ring's state first, so a repeat is refused
+// rather than applied twice, and the error says so).
 async function keys(stack: KeysContext, ...args: string[]): Promise<string> {
-  const { stdout } = await run(
-    process.execPath,
-    [ROLEGATE_BIN, 'keys', '--state-dir', stack.brokerStateDir, ...args],
-    { env: { ...process.env, ...stack.kmsEnv }, timeout: 30_000 },
-  );
-  return stdout;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        [ROLEGATE_BIN, 'keys', '--state-dir', stack.brokerStateDir, ...args],
+        { env: { ...process.env, ...stack.kmsEnv }, timeout: 90_000 },
+      );
+      return stdout;
+    } catch (error) {
+      lastError = error;
+      if (!(error as { killed?: boolean }).killed) break;
+    }
+  }
+  throw lastError;
 }
 
+/** The ring as the brokers read it (keyring.json; reading needs no CLI start). */
 export async function listRing(stack: KeysContext): Promise<readonly RingEntry[]> {
-  return (JSON.parse(await keys(stack, 'list', '--json')) as { keys: RingEntry[] }).keys;
+  const file = join(stack.brokerStateDir, 'keys', 'keyring.json');
+  return (JSON.parse(await readFile(file, 'utf8')) as { keys: RingEntry[] }).keys;
 }
 
 /** Creates a KMS key under `alias`, adds it to the ring as a standby; returns its kid. */

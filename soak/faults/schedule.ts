@@ -52,12 +52,12 @@ async function runWindow(spec: FaultSpec, ctx: FaultContext, cycleStart: number,
 
 async function runRotation(ctx: FaultContext, cycleStart: number, log: FaultLog) {
   const { stack, cycle } = ctx;
+  await until(cycleStart + 8_000);
+  const start = Date.now();
   const ring = await listRing(stack);
   const standby = ring.find((k) => k.status === 'standby');
   const old = ring.find((k) => k.status === 'active');
   if (!standby || !old) throw new Error('rotation: the ring needs an active and a standby key');
-  await until(cycleStart + 8_000);
-  const start = Date.now();
   await editKey(stack, 'promote', standby.kid);
   log.keyEvents.push({ at: Date.now(), action: 'promote', kid: standby.kid });
   await until(cycleStart + 10_000);

@@ -71,8 +71,9 @@ export async function spawnChild(
   if (options.readyLine) {
     first = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${name}: not ready within ${options.readyTimeoutMs ?? 30_000} ms`)),
-        options.readyTimeoutMs ?? 30_000,
+        () =>
+          reject(new Error(`${name}: not ready within ${options.readyTimeoutMs ?? 120_000} ms`)),
+        options.readyTimeoutMs ?? 120_000,
       );
       lines.once('line', (line) => {
         clearTimeout(timer);

@@ -70,7 +70,7 @@ export class Party {
 }
 
 /** Waits until `url` answers 200 (a restarted server is ready), at most `timeoutMs`. */
-export async function waitFor200(url: string, timeoutMs = 30_000): Promise<void> {
+export async function waitFor200(url: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {

@@ -140,9 +140,8 @@ export async function startStack(dir: string, plant: string | undefined): Promis
     args: [ROLEGATE_BIN, 'gateway', '--config', gatewayConfig, '--workers', '2'],
     readyLine: false,
   });
-  await gateway.start();
   const gatewayAdminUrl = `http://127.0.0.1:${gatewayAdminPort}`;
-  await waitFor200(`${gatewayAdminUrl}/readyz`);
+  await startGateway(gateway, gatewayAdminUrl);
 
   return {
     dir,
@@ -171,4 +170,28 @@ export async function startStack(dir: string, plant: string | undefined): Promis
       gateway,
     ],
   };
+}
+
+/**
+ * The gateway's primary gives its workers 30 s to listen; on a machine starved of CPU (a shared
+ * CI runner) that can pass, and the gateway exits 1 as documented. Up to three attempts, so
+ * the soak measures the run, not the start.
+ */
+async function startGateway(gateway: Party, adminUrl: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await gateway.start();
+    const exited = gateway.child!.exited.then((how) => {
+      throw new Error(`the gateway exited (${how}) before it was ready`);
+    });
+    try {
+      await Promise.race([waitFor200(`${adminUrl}/readyz`), exited]);
+      exited.catch(() => {});
+      return;
+    } catch (error) {
+      exited.catch(() => {});
+      await gateway.stop();
+      if (attempt === 3) throw error;
+      process.stderr.write(`soak: ${(error as Error).message}; starting it again\n`);
+    }
+  }
 }

@@ -28,7 +28,10 @@ export interface Sampled {
 function procStats(pid: number): Pick<Sample, 'rssKb' | 'fds' | 'sockets'> | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    const rss = /^VmRSS:\s+(\d+)/m.exec(status)?.[1];
+    // No VmRSS: a zombie, killed by a fault and not yet reaped. Not a sample of a running process.
+    if (rss === undefined) return undefined;
+    const rssKb = Number(rss);
     const fds = readdirSync(`/proc/${pid}/fd`);
     let sockets = 0;
     for (const fd of fds) {

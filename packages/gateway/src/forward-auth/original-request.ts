@@ -84,18 +84,27 @@ function splitOriginalUrl(url: string): { authority: string; target: string } {
   return { authority: m[1]!, target: m[2] === '' ? '/' : m[2]! };
 }
 
+/**
+ * The original host, and the URI when only ingress-nginx's X-Original-URL carries it (ingress-nginx
+ * sends X-Original-URI only with its auth-method annotation).
+ */
 function originalHost(
   found: Map<string, string[]>,
   listener: ForwardAuthListenerConfig,
-  uri: string,
-) {
+  uri: string | undefined,
+): { host: string; uri: string } {
   const from =
     listener.hostHeader ?? (listener.convention === 'envoy' ? 'host' : 'x-forwarded-host');
-  if (from !== 'x-original-url') return required(found, from);
+  if (from !== 'x-original-url') {
+    if (uri === undefined) throw bad('no x-original-uri');
+    return { host: required(found, from), uri };
+  }
   const { authority, target } = splitOriginalUrl(required(found, 'x-original-url'));
   // Two spellings of one request: they must agree, or there would be two readings.
-  if (target !== uri) throw bad('X-Original-URL and X-Original-URI name different targets');
-  return authority;
+  if (uri !== undefined && target !== uri) {
+    throw bad('X-Original-URL and X-Original-URI name different targets');
+  }
+  return { host: authority, uri: target };
 }
 
 /** The original connection: https or http, its port, the caller's address as the proxy saw it. */
@@ -129,7 +138,7 @@ export function readOriginal(
   const raw = req.rawHeaders;
   const found = collect(raw);
   let method: string;
-  let url: string;
+  let url: string | undefined;
   if (listener.convention === 'envoy') {
     method = req.method ?? '';
     const prefix = listener.pathPrefix ?? '';
@@ -149,10 +158,11 @@ export function readOriginal(
         : (['x-original', 'x-forwarded'] as const);
     refuseForeign(found, [`${theirs}-method`, `${theirs}-uri`]);
     method = required(found, `${mine}-method`);
-    url = required(found, `${mine}-uri`);
+    url = once(found, `${mine}-uri`);
+    if (url === '') throw bad(`an empty ${mine}-uri`);
   }
   if (!TOKEN.test(method)) throw bad('the original method is not a token');
-  const host = originalHost(found, listener, url);
+  const { host, uri } = originalHost(found, listener, url);
   // The original headers as the canonical reading should see them: the proxy's describing
   // headers and the shared secret taken out, and the original Host as the one Host.
   const headers: string[] = ['host', host];
@@ -161,5 +171,5 @@ export function readOriginal(
     if (name === 'host' || DESCRIBING.has(name) || name === secretHeader) continue;
     headers.push(raw[i]!, raw[i + 1]!);
   }
-  return { view: { method, url, rawHeaders: headers }, origin: originOf(found, host) };
+  return { view: { method, url: uri, rawHeaders: headers }, origin: originOf(found, host) };
 }

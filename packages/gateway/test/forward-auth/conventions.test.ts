@@ -124,6 +124,11 @@ describe('forward auth conventions', () => {
     });
     assert.equal(disagree.status, 403);
     assert.equal(disagree.json().rolegate_code, 'forwardauth.bad_original');
+    // Without auth-method, ingress-nginx sends no X-Original-URI: the URL's target is the URI.
+    const { 'x-original-uri': _uri, ...urlOnly } = headers;
+    assert.equal((await send(ingressUrl(), { path: '/', headers: urlOnly })).status, 200);
+    const adminOnly = { ...urlOnly, 'x-original-url': 'https://billing.example/admin/x' };
+    assert.equal((await send(ingressUrl(), { path: '/', headers: adminOnly })).status, 403);
   });
 
   it('Envoy ext_authz HTTP: the original method, path_prefix + path, Host and allowed headers', async () => {
