@@ -56,7 +56,7 @@ export function warnAboutConfig(config: GatewayConfig, logger: Logger): void {
 /** Options only a restart applies; a reload that changes them says so. */
 export function restartOnlyChanges(before: GatewayConfig, after: GatewayConfig): string[] {
   const changed: string[] = [];
-  for (const key of ['listeners', 'admin', 'limits', 'replay'] as const) {
+  for (const key of ['listeners', 'admin', 'limits', 'replay', 'forwardAuth'] as const) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed.push(key);
   }
   // Whether HTTPS listeners ask for client certificates is set when they start.
