@@ -2,8 +2,8 @@
 // ahead of expiry in the background, failures backed off), calling billing and rates through the
 // gateway. Even callers use the soak's own provider, which signs a new proof per attempt and
 // fails over across the broker replicas in order, recording every exchange; odd callers use the
-// product's fromBrokerWithAwsCredentials on one broker URL, as an application would today.
-// (Client failover in @rolegate/client is being built; when it lands, give it `brokerUrls`.)
+// product's fromBrokerWithAwsCredentials — with every broker URL when the client fails over
+// (comma-separated `brokerUrl`), else with one URL each, as applications did before.
 import {
   createStsProof,
   fromBrokerWithAwsCredentials,
@@ -18,6 +18,13 @@ import { credentialsOf, type LoadPlan, pause, readIdentities } from './plan.ts';
 
 const CLIENT_CALLERS: readonly Caller[] = ['orders', 'reviews', 'orders', 'alice'];
 const GLOBAL_STS = { kind: 'global' } as const;
+
+/** Whether this @rolegate/client has broker failover (it knows the code of all brokers failing). */
+const CLIENT_FAILS_OVER = 'client.all_brokers_failed' in RolegateClientError.registry;
+
+/** The list starting at `n` (callers prefer different replicas first). */
+const rotate = (list: readonly string[], n: number) =>
+  list.map((_, k) => list[(k + n) % list.length]!);
 
 function recordingProvider(plan: LoadPlan, caller: Caller, sink: Sink): TokenProvider {
   const credentials = credentialsOf(readIdentities(plan), caller);
@@ -64,7 +71,9 @@ export async function runClients(plan: LoadPlan, sink: Sink): Promise<void> {
       i % 2 === 0
         ? recordingProvider(plan, caller, sink)
         : fromBrokerWithAwsCredentials({
-            brokerUrl: plan.brokerUrls[(i >> 1) % plan.brokerUrls.length],
+            brokerUrl: CLIENT_FAILS_OVER
+              ? rotate(plan.brokerUrls, i >> 1).join(',')
+              : plan.brokerUrls[(i >> 1) % plan.brokerUrls.length],
             loginAudience: BROKER_ISSUER,
             credentials: credentialsOf(readIdentities(plan), caller),
             endpoint: GLOBAL_STS,

@@ -38,6 +38,10 @@ function brokerVerdict(r: OutcomeRecord, input: OracleInput): Verdict {
   if (r.status === 401 && r.kind === 'hostile-replay-broker' && r.code === 'proof.replayed') {
     return refused('replayed proof');
   }
+  if (r.status === 0 && r.error === 'client.all_brokers_failed') {
+    // The client's failover tried every replica: any fault that fails logins explains it.
+    return explained(r, input, [...BROKER_WIDE, ...STS_FAULTS, 'broker-kill']);
+  }
   if (r.status === 0) {
     const replica = `broker-${'ab'[r.broker ?? 0]}`;
     const window = input.windows.find(
@@ -50,6 +54,16 @@ function brokerVerdict(r: OutcomeRecord, input: OracleInput): Verdict {
     return window
       ? { class: 'fault', fault: 'broker-kill' }
       : unexpected(`broker ${replica} unreachable (${r.error})`);
+  }
+  if (r.status === 503 && r.retryAfter && r.code === 'broker.overloaded') {
+    // Load shedding: right while a fault piles work up (a dead replica's share moves to the
+    // other, logins wait out STS deadlines); outside every window it means the soak's own load
+    // overwhelmed a healthy system, which the run reports.
+    return explained(
+      r,
+      input,
+      input.windows.map((w) => w.name),
+    );
   }
   if ((r.status === 503 || r.status === 429) && r.retryAfter) {
     return explained(r, input, r.viaSts ? [...BROKER_WIDE, ...STS_FAULTS] : BROKER_WIDE);
