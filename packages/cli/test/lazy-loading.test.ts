@@ -150,7 +150,7 @@ describe('rolegate loads only what the command runs', () => {
     );
     mkdirSync(cacheDir, { mode: 0o700 });
     const name = cacheFileName({
-      brokerUrl: broker,
+      brokerUrls: [broker],
       audience: 'https://billing.example',
       identitySource: `dev-identity:orders:${identity.accessKeyId}`,
     });

@@ -77,7 +77,7 @@ function ordersEntry(brokerUrl = description.broker.url): string {
   return join(
     cacheDir,
     cacheFileName({
-      brokerUrl,
+      brokerUrls: [brokerUrl],
       audience: AUDIENCE,
       identitySource: `dev-identity:orders:${ordersKeyId}`,
     }),

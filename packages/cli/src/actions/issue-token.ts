@@ -1,12 +1,14 @@
 // The login behind `rolegate token` and `rolegate exec` on a cache miss: a proof (STS, X.509
-// assertion, TLS client certificate or Workload API SVID) exchanged at the broker for a JWT. The
-// flag combinations were checked before (./token.ts); this module loads @rolegate/client.
+// assertion, TLS client certificate or Workload API SVID) exchanged at the broker for a JWT. With
+// several brokers the login fails over between them, signing a new proof for each attempt
+// (@rolegate/client's BrokerFailover). The flag combinations were checked before (./token.ts);
+// this module loads @rolegate/client.
 import { readFileSync } from 'node:fs';
 import {
+  BrokerFailover,
   type CredentialSource,
   createStsProof,
   createX509Assertion,
-  exchangeToken,
   fromWorkloadApi,
   type IssuedToken,
   requestTokenWithTlsCertificate,
@@ -45,7 +47,7 @@ export async function issueToken(
 async function tokenFromWorkloadApi(flags: TokenFlags, target: LoginTarget): Promise<IssuedToken> {
   const provider = fromWorkloadApi({
     address: flags.workloadApi === true ? undefined : flags.workloadApi,
-    brokerUrl: target.brokerUrl!,
+    brokerUrl: target.brokerUrls!,
     loginAudience: target.loginAudience,
     svid: flags.jwtSvid ? 'jwt' : 'x509',
   });
@@ -53,24 +55,40 @@ async function tokenFromWorkloadApi(flags: TokenFlags, target: LoginTarget): Pro
 }
 
 async function tokenWithProof(flags: TokenFlags, target: LoginTarget): Promise<IssuedToken> {
-  if (flags.tls) return tokenOverTls(flags, target);
-  const [subjectToken, subjectTokenType] =
-    flags.cert === undefined && flags.key === undefined && flags.devWorkload === undefined
-      ? [
-          await createStsProof({
-            audience: target.loginAudience,
+  const brokers = failoverFor(target);
+  if (flags.tls) return brokers.run((at) => tokenOverTls(flags, at.brokerUrl, at.timeoutMs));
+  const sts =
+    flags.cert === undefined && flags.key === undefined && flags.devWorkload === undefined;
+  return brokers.exchange({
+    audience: flags.audience,
+    subjectTokenType: sts ? STS_PROOF_TOKEN_TYPE : X509_ASSERTION_TOKEN_TYPE,
+    // A new proof for every attempt, signed for the login audience of the broker it goes to.
+    subjectToken: ({ loginAudience }) =>
+      sts
+        ? createStsProof({
+            audience: loginAudience,
             credentials: target.credentials,
             endpoint: target.endpoint,
-          }),
-          STS_PROOF_TOKEN_TYPE,
-        ]
-      : [await certificateAssertion(flags, target.loginAudience), X509_ASSERTION_TOKEN_TYPE];
-  return exchangeToken({
-    brokerUrl: target.brokerUrl!,
-    audience: flags.audience,
-    subjectToken,
-    subjectTokenType,
+          })
+        : certificateAssertion(flags, loginAudience),
   });
+}
+
+// One per broker list for the life of the process: `exec --token-file` refreshes through the same
+// one, so a broker found down is passed over on the next refresh.
+const failovers = new Map<string, BrokerFailover>();
+
+function failoverFor(target: LoginTarget): BrokerFailover {
+  const key = JSON.stringify([target.brokerUrls, target.loginAudience ?? null]);
+  let failover = failovers.get(key);
+  if (failover === undefined) {
+    failover = new BrokerFailover({
+      brokerUrl: target.brokerUrls!,
+      loginAudience: target.loginAudience,
+    });
+    failovers.set(key, failover);
+  }
+  return failover;
 }
 
 async function certificateAssertion(flags: TokenFlags, loginAudience: string): Promise<string> {
@@ -102,9 +120,14 @@ async function certificateAssertion(flags: TokenFlags, loginAudience: string): P
   });
 }
 
-async function tokenOverTls(flags: TokenFlags, target: LoginTarget): Promise<IssuedToken> {
+function tokenOverTls(
+  flags: TokenFlags,
+  brokerUrl: string,
+  timeoutMs: number,
+): Promise<IssuedToken> {
   return requestTokenWithTlsCertificate({
-    brokerUrl: target.brokerUrl!,
+    brokerUrl,
+    timeoutMs,
     audience: flags.audience,
     certificate: readCredentialFile(flags.cert!, '--cert'),
     privateKey: readCredentialFile(flags.key!, '--key'),

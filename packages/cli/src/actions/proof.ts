@@ -3,9 +3,10 @@ import { createStsProof } from '@rolegate/client';
 import { type LoginTargetFlags, resolveLoginTarget } from '../lib/login-target.ts';
 
 export async function runProof(flags: LoginTargetFlags): Promise<void> {
-  const target = await resolveLoginTarget(flags, false);
+  // Without a broker to ask, resolveLoginTarget has named the login audience (or refused).
+  const { loginAudience = '', ...target } = await resolveLoginTarget(flags, false);
   const proof = await createStsProof({
-    audience: target.loginAudience,
+    audience: loginAudience,
     credentials: target.credentials,
     endpoint: target.endpoint,
   });

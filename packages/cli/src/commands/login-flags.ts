@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
+import { collectBroker } from '../lib/broker-urls.ts';
 
 /** Flags shared by `proof` and `token`. */
 export function addLoginFlags(command: Command): Command {
   return command
     .option(
       '--broker <url>',
-      'broker base URL (default: $ROLEGATE_BROKER_URL, else the running `rolegate dev`)',
+      'broker base URL; repeat it (or separate URLs with commas) for brokers sharing one issuer, tried in turn when one is down (default: $ROLEGATE_BROKER_URL, else the running `rolegate dev`)',
+      collectBroker,
     )
     .option(
       '--login-audience <value>',

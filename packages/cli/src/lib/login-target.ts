@@ -1,15 +1,17 @@
-// Which broker a client command talks to, which login audience its proof must sign, and whose
-// credentials sign it: flags first, then environment, then a running `rolegate dev`.
+// Which brokers a client command talks to (./broker-urls.ts), which login audience its proof must
+// sign, and whose credentials sign it: flags first, then environment, then a running `rolegate dev`.
 import {
   type CredentialSource,
   discoverLoginAudience,
+  RolegateClientError,
   type StsEndpointChoice,
 } from '@rolegate/client';
 import { DEFAULT_DEV_STATE_DIR, readDevDescription } from '../dev/dev-state.ts';
+import { brokerUrlsOf } from './broker-urls.ts';
 import { CliError } from './errors.ts';
 
 export interface LoginTargetFlags {
-  broker?: string;
+  broker?: string[];
   loginAudience?: string;
   devIdentity?: string;
   stateDir?: string;
@@ -18,8 +20,13 @@ export interface LoginTargetFlags {
 }
 
 export interface LoginTarget {
-  readonly brokerUrl?: string;
-  readonly loginAudience: string;
+  /** First preferred; a login fails over between them. */
+  readonly brokerUrls?: readonly string[];
+  /**
+   * --login-audience; when absent, each broker's own (from its discovery document) — read by the
+   * login for the broker it asks, or up front when `needBroker` is false (a bare proof).
+   */
+  readonly loginAudience?: string;
   readonly credentials?: CredentialSource;
   readonly endpoint?: StsEndpointChoice;
 }
@@ -30,17 +37,19 @@ export async function resolveLoginTarget(
 ): Promise<LoginTarget> {
   const stateDir = flags.stateDir ?? DEFAULT_DEV_STATE_DIR;
   const dev = readDevDescription(stateDir);
-  const brokerUrl = flags.broker ?? process.env.ROLEGATE_BROKER_URL ?? dev?.broker.url;
-  if (needBroker && !brokerUrl) {
+  const brokerUrls = brokerUrlsOf(flags);
+  if (needBroker && !brokerUrls) {
     throw new CliError(
       'cli.no_broker',
       'no broker: pass --broker URL, set ROLEGATE_BROKER_URL, or start `rolegate dev`',
     );
   }
-  const loginAudience =
-    flags.loginAudience ?? (brokerUrl ? await discoverLoginAudience(brokerUrl) : undefined);
-  if (!loginAudience)
-    throw new CliError('cli.no_login_audience', 'pass --login-audience or --broker URL');
+  let loginAudience = flags.loginAudience;
+  if (!needBroker && loginAudience === undefined) {
+    if (!brokerUrls)
+      throw new CliError('cli.no_login_audience', 'pass --login-audience or --broker URL');
+    loginAudience = await firstLoginAudience(brokerUrls);
+  }
 
   let credentials: CredentialSource | undefined;
   if (flags.devIdentity) {
@@ -67,5 +76,20 @@ export async function resolveLoginTarget(
       : flags.devIdentity
         ? { kind: 'regional', region: 'us-east-1' }
         : undefined;
-  return { brokerUrl, loginAudience, credentials, endpoint };
+  return { brokerUrls, loginAudience, credentials, endpoint };
+}
+
+/** The login audience of the first broker whose discovery document can be read. */
+async function firstLoginAudience(brokerUrls: readonly string[]): Promise<string> {
+  let unreachable: unknown;
+  for (const url of brokerUrls) {
+    try {
+      return await discoverLoginAudience(url);
+    } catch (error) {
+      if (!(error instanceof RolegateClientError && error.code === 'client.broker_unreachable'))
+        throw error;
+      unreachable = error;
+    }
+  }
+  throw unreachable;
 }

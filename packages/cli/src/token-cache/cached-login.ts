@@ -3,6 +3,7 @@
 // @rolegate/client; test/lazy-loading.test.ts records that a hit loads neither it nor the SDK.
 
 import type { CredentialSource } from '@rolegate/client';
+import type { BrokerFlags } from '../lib/broker-urls.ts';
 import type { CachedToken } from './cache-entry.ts';
 import { type IdentityFlags, identitySourceOf } from './identity-source.ts';
 import { obtainToken } from './obtain-token.ts';
@@ -10,7 +11,7 @@ import { type CacheFlags, openTokenStore } from './open-store.ts';
 import type { Warn } from './token-store.ts';
 
 export interface CachedLoginRequest {
-  readonly flags: IdentityFlags & CacheFlags & { readonly broker?: string };
+  readonly flags: IdentityFlags & CacheFlags & BrokerFlags;
   readonly audience: string;
   /**
    * The login itself; `credentials` are the AWS credentials already resolved to name the login
