@@ -36,6 +36,7 @@ import { createLogger } from './http/logger.ts';
 import { BrokerMetrics } from './http/metrics.ts';
 import { sendOAuthError } from './http/oauth-error.ts';
 import { registerOpsRoutes } from './http/ops-routes.ts';
+import { createOverloadGuard, shedOverload } from './http/overload.ts';
 import { registerRequestLog } from './http/request-log.ts';
 import { registerTokenRoute } from './http/token-route.ts';
 import { LoginPolicy } from './identity/login-policy.ts';
@@ -167,6 +168,9 @@ export async function createBroker(
     connectionTimeout: config.limits.requestTimeoutMs * 3,
   });
   app.server.maxConnections = config.limits.maxConnections;
+  // Overload shedding: the first thing a request on the token port meets (./http/overload.ts).
+  const overload = createOverloadGuard(config.limits, logger, metrics.registry);
+  shedOverload(app.server, overload, config.opsOnMainPort);
   // A client certificate is read per request: renegotiation must not swap it mid-connection.
   // Node only reports a renegotiation attempt (the handshake still completes): the connection
   // is dropped here.
@@ -248,6 +252,7 @@ export async function createBroker(
     },
     async listen(port = config.listen.port) {
       const url = await app.listen({ host: config.listen.host, port });
+      overload.start();
       if (config.admin !== false)
         admin = await startAdminListener(config.admin, { metrics, isReady });
       logger.info({ url, adminUrl: admin?.url, issuer: config.issuer }, 'broker listening');
@@ -255,6 +260,7 @@ export async function createBroker(
     },
     keys,
     async close() {
+      overload.stop();
       keys.close();
       trust?.close();
       kms.close();

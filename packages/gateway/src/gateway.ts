@@ -13,6 +13,7 @@ import type { GatewayConfig } from './config/schema.ts';
 import { createForwardAuthListeners } from './forward-auth/listeners.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { createListener, type Listener, startListening, stopListening } from './http/listeners.ts';
+import { createOverloadGuard, guardHandlers } from './http/overload.ts';
 import { createRequestHandlers } from './http/request-handler.ts';
 import { createGatewayLogger } from './ops/logger.ts';
 import { GatewayMetrics } from './ops/metrics.ts';
@@ -72,7 +73,13 @@ export async function createGateway(
   let runtime: Runtime = buildRuntime(config, undefined, { metrics, replay, source, logger });
   warnAboutConfig(config, logger);
 
-  const handlers = createRequestHandlers({ runtime: () => runtime, logger, metrics });
+  // Overload shedding sits in front of the handlers: the first thing a request meets.
+  const guard = createOverloadGuard(config.limits, logger, metrics.registry);
+  const handlers = guardHandlers(
+    guard,
+    createRequestHandlers({ runtime: () => runtime, logger, metrics }),
+    () => runtime.challenge,
+  );
   const onClientError = createClientErrorHandler({
     logger,
     metrics,
@@ -163,6 +170,7 @@ export async function createGateway(
         adminUrl = await startListening(admin, config.admin.host, config.admin.port, 'http');
       }
       state = 'listening';
+      guard.start();
       logger.info(
         {
           urls,
@@ -184,6 +192,7 @@ export async function createGateway(
       await Promise.all(listeners.map(({ server }) => stopListening(server, grace)));
       await forwardAuth.close(grace);
       if (admin !== undefined) await stopListening(admin, 0);
+      guard.stop();
       await retireRuntime(runtime, undefined);
       if (replayStore.owned) await replay.close();
     },

@@ -40,14 +40,27 @@ export {
 export type { IdentityErrorCode, LoginErrorSpec, OAuthError } from './errors.ts';
 export { IDENTITY_ERRORS, IdentityError, isIdentityError, spec } from './errors.ts';
 // The operational shape the broker and the gateway share: one log format, one request line, one
-// admin listener for /healthz, /readyz and /metrics.
+// admin listener for /healthz, /readyz and /metrics, one overload guard.
 export { type AdminDeps, createAdminServer } from './ops/admin-server.ts';
+export {
+  OverloadGuard,
+  type OverloadOptions,
+  type OverloadReport,
+  SHED_REASONS,
+  type ShedReason,
+} from './ops/overload.ts';
 export { logRequest, REQUEST_LOG_FIELDS, type RequestLogLine, roundMs } from './ops/request-log.ts';
 export {
   createServiceLogger,
   LOG_BASE_FIELDS,
   type ServiceLoggerOptions,
 } from './ops/service-logger.ts';
+export {
+  guardRequests,
+  guardUpgrades,
+  SHED_RETRY_AFTER_SECONDS,
+  writeShedAnswer,
+} from './ops/shed-requests.ts';
 export type { AwsPrincipal, PrincipalRules } from './principal/principal.ts';
 export {
   type ConfiguredReplayCacheOptions,

@@ -16,6 +16,13 @@ import { SIGNING_ALGORITHMS } from '../keys/algorithms.ts';
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
 
+/** Overload shedding defaults (docs/broker.md, "Overload"). */
+export const BROKER_LIMIT_DEFAULTS = {
+  maxInFlight: 1_024,
+  maxEventLoopDelayMs: 50,
+  maxRssBytes: 0,
+} as const;
+
 /** Where the admin listener (/healthz, /readyz, /metrics) listens unless configured. */
 export const BROKER_ADMIN_DEFAULTS = { host: '127.0.0.1', port: 8701 } as const;
 
@@ -114,6 +121,23 @@ export const brokerConfigSchema = z
         headersTimeoutMs: z.number().int().min(500).max(120_000).optional(),
         /** An idle keep-alive connection is closed after this. */
         keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+        /**
+         * Overload: requests handled at once; a request beyond is answered 503
+         * `broker.overloaded` with Retry-After at once, before its body is read. 0 = no bound.
+         */
+        maxInFlight: z.number().int().min(0).default(BROKER_LIMIT_DEFAULTS.maxInFlight),
+        /**
+         * Overload: event-loop delay (ms) above which the broker sheds the share of new requests
+         * that brings the delay back under it (503 `broker.overloaded`). 0 = off.
+         */
+        maxEventLoopDelayMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(10_000)
+          .default(BROKER_LIMIT_DEFAULTS.maxEventLoopDelayMs),
+        /** Overload: resident memory (bytes) above which every new request is shed. 0 = off. */
+        maxRssBytes: z.number().int().min(0).default(BROKER_LIMIT_DEFAULTS.maxRssBytes),
       })
       .strict()
       .refine((l) => l.headersTimeoutMs === undefined || l.headersTimeoutMs <= l.requestTimeoutMs, {
@@ -125,6 +149,7 @@ export const brokerConfigSchema = z
         maxConnections: 4096,
         requestTimeoutMs: 10_000,
         keepAliveTimeoutMs: 5_000,
+        ...BROKER_LIMIT_DEFAULTS,
       }),
     /**
      * Where used proofs are remembered. In memory by default (one broker process); with `redis`,

@@ -60,6 +60,11 @@ export const BROKER_ERRORS = {
   ),
   'broker.not_found': spec(404, 'invalid_request', 'no such endpoint'),
   'broker.internal': spec(500, 'server_error', 'internal error'),
+  'broker.overloaded': spec(
+    503,
+    'temporarily_unavailable',
+    'the broker is overloaded; retry later',
+  ),
 } as const satisfies ErrorRegistry;
 
 export type BrokerErrorCode = keyof typeof BROKER_ERRORS;

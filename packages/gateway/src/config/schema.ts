@@ -25,6 +25,9 @@ export const GATEWAY_DEFAULTS = Object.freeze({
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 10_000,
+  maxInFlight: 4_096,
+  maxEventLoopDelayMs: 50,
+  maxRssBytes: 0,
   algorithms: ['RS256'] as const,
   clockToleranceSeconds: 30,
   tokenCacheSize: 10_000,
@@ -136,6 +139,23 @@ const limitsSchema = z
       .default(GATEWAY_DEFAULTS.keepAliveTimeoutMs),
     /** Open client connections per listener at most; more are closed at once. */
     maxConnections: z.number().int().min(16).default(GATEWAY_DEFAULTS.maxConnections),
+    /**
+     * Overload: requests handled at once per process (each worker); a request beyond is answered
+     * 503 `gateway.overloaded` with Retry-After at once. 0 = no bound.
+     */
+    maxInFlight: z.number().int().min(0).default(GATEWAY_DEFAULTS.maxInFlight),
+    /**
+     * Overload: event-loop delay (ms) above which the gateway sheds the share of new requests
+     * (503 `gateway.overloaded`) that brings the delay back under it. 0 = off.
+     */
+    maxEventLoopDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(GATEWAY_DEFAULTS.maxEventLoopDelayMs),
+    /** Overload: resident memory (bytes) above which every new request is shed. 0 = off. */
+    maxRssBytes: z.number().int().min(0).default(GATEWAY_DEFAULTS.maxRssBytes),
   })
   .strict()
   .refine((l) => l.requestTimeoutMs === 0 || l.headersTimeoutMs <= l.requestTimeoutMs, {

@@ -118,6 +118,11 @@ export const GATEWAY_ERRORS = {
 
   // The gateway itself.
   'gateway.internal': spec(500, 'server_error', 'internal error'),
+  'gateway.overloaded': spec(
+    503,
+    'temporarily_unavailable',
+    'the gateway is overloaded; retry later',
+  ),
 } as const satisfies Record<string, GatewayErrorSpec>;
 
 /** Every code a {@link GatewayError} can carry. */
