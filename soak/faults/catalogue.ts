@@ -61,9 +61,12 @@ export const FAULTS: readonly FaultSpec[] = [
     settleMs: 3_000,
     on: async ({ stack }) => {
       // The key that signs now: both replicas have promoted it by this time.
-      deniedAlias = (await activeKey(stack)).alias;
+      const active = await activeKey(stack);
+      deniedAlias = active.alias;
       await stack.kms.control({ denySign: deniedAlias, deny: true });
-      return deniedAlias;
+      // The kid, not the alias: the oracle checks no token of this key was issued meanwhile (a
+      // promotion landing during the window rightly signs with the next key).
+      return active.kid;
     },
     off: async ({ stack }) =>
       void (await stack.kms.control({ denySign: deniedAlias, deny: false })),

@@ -38,7 +38,14 @@ export const CHART_SCRIPT = `
     var g = el('g', { 'class': 'fault', 'data-fault': w.name });
     el('title', {}, g, w.name + (w.detail ? ' (' + w.detail + ')' : '') + ': ' + w.start.toFixed(1) + '–' + w.end.toFixed(1) + ' s, settle to ' + w.settleEnd.toFixed(1) + ' s');
     el('rect', { x: x(w.start), y: y0, width: Math.max(1, x(w.end) - x(w.start)), height: y1 - y0, fill: colour, 'fill-opacity': 0.18 }, g);
-    el('rect', { x: x(w.end), y: y0, width: Math.max(0, x(w.settleEnd) - x(w.end)), height: y1 - y0, fill: colour, 'fill-opacity': 0.07 }, g);
+    // A short settle is a lighter band; a long one (the revocation's propagation) only a line,
+    // or it would tint half the run.
+    if (w.settleEnd - w.end <= 10) {
+      el('rect', { x: x(w.end), y: y0, width: Math.max(0, x(w.settleEnd) - x(w.end)), height: y1 - y0, fill: colour, 'fill-opacity': 0.07 }, g);
+    } else if (w.settleEnd <= span) {
+      el('line', { x1: x(w.settleEnd), x2: x(w.settleEnd), y1: y0, y2: y1, stroke: colour, 'stroke-width': 1.5, 'stroke-dasharray': '6,3' }, g);
+      el('text', { x: x(w.settleEnd) + 3, y: y1 - 4, 'font-size': 10, fill: colour }, g, w.name + ': settled');
+    }
     var row = i % 4;
     el('line', { x1: x(w.start), x2: x(w.start), y1: 14 + row * 19, y2: y0, stroke: colour, 'stroke-width': 1, 'stroke-dasharray': '2,2' }, g);
     el('text', { x: x(w.start) + 3, y: 24 + row * 19, 'font-size': 11, fill: colour }, g, w.name);
@@ -69,7 +76,7 @@ export const CHART_SCRIPT = `
     });
     return y;
   }
-  var yRps = panel(0, [{ name: 'requests/s', points: data.timeline.map(function (b) { return [b.s, b.rps]; }), colour: '#222', width: 1.8 }]);
+  panel(0, [{ name: 'requests/s', points: data.timeline.map(function (b) { return [b.s, b.rps]; }), colour: '#222', width: 1.8 }]);
   panel(1, [{ name: 'p99 ms', points: data.timeline.map(function (b) { return [b.s, b.p99Ms]; }), colour: '#d62728', width: 1.8 }]);
   panel(2, data.rss.map(function (r) { return { name: r.name, points: r.points }; }));
   // Unexpected answers: red ticks under the throughput panel, one per answer (capped in the data).
