@@ -223,6 +223,38 @@ describe('broker failover', () => {
     }
   });
 
+  it('a broker that said Retry-After is not asked again before then', async () => {
+    const busy = await unavailableBroker(503, 60);
+    try {
+      const time = fakeTime();
+      const failover = new BrokerFailover({
+        brokerUrl: [busy.url, b.brokerUrl],
+        loginAudience: LOGIN_AUDIENCE,
+        failover: {
+          ...time,
+          onFailover: () => {
+            throw new Error('a broken log hook');
+          },
+        },
+      });
+      const login = () =>
+        failover.exchange({
+          audience: AUDIENCE,
+          subjectTokenType: STS_PROOF_TOKEN_TYPE,
+          subjectToken: () => b.proofFor('orders'),
+        });
+      assert.ok((await login()).accessToken);
+      assert.equal(busy.tokens.length, 1);
+      time.sleeps.length = 0;
+      // Within its minute the busy broker is passed over: straight to the other, no wait.
+      assert.ok((await login()).accessToken);
+      assert.equal(busy.tokens.length, 1);
+      assert.deepEqual(time.sleeps, []);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('429 is not failed over: the next broker is not asked', async () => {
     const limited = await unavailableBroker(429, 30);
     const other = await unavailableBroker(503);

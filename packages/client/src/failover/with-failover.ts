@@ -57,12 +57,16 @@ export async function withFailover<T>(
         retryAfterMs = Math.min(retryAfterMs ?? Infinity, verdict.retryAfterMs);
       const failure = error as RolegateClientError;
       outcomes.set(choice.url, `${failure.code}: ${failure.message}`);
-      options.onFailover?.({
-        brokerUrl: choice.url,
-        code: failure.code,
-        message: failure.message,
-        attempt: n,
-      });
+      try {
+        options.onFailover?.({
+          brokerUrl: choice.url,
+          code: failure.code,
+          message: failure.message,
+          attempt: n,
+        });
+      } catch {
+        // A log hook that throws must not turn a failover into a failure.
+      }
     }
   }
   // One broker has nothing to list: its own error, with the code callers already branch on.
@@ -76,7 +80,9 @@ function allFailed(
   lastError: unknown,
   retryAfterMs: number | undefined,
 ): RolegateClientError {
-  const lines = urls.map((url) => `${url}: ${outcomes.get(url) ?? 'not tried (deadline)'}`);
+  const lines = urls.map(
+    (url) => `${url}: ${outcomes.get(url) ?? 'not tried (attempts or deadline used up)'}`,
+  );
   const what = urls.length === 1 ? 'the broker' : `all ${urls.length} brokers`;
   return new RolegateClientError(
     'client.all_brokers_failed',
