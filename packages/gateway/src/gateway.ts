@@ -101,8 +101,10 @@ export async function createGateway(
   let state: 'created' | 'listening' | 'closing' = 'created';
 
   async function isReady(): Promise<boolean> {
-    // STS proofs need the replay cache: while a Redis one is unreachable they are all 503.
-    if (state !== 'listening' || !replayStore.ready()) return false;
+    if (state !== 'listening') return false;
+    // STS proofs need the replay cache: while a Redis one is unreachable they are all 503. A
+    // gateway that takes no proofs does not depend on it.
+    if (runtime.kinds.sts !== undefined && !replayStore.ready()) return false;
     const kinds = [runtime.kinds.jwt?.kind, runtime.kinds.sts?.kind];
     const ready = await Promise.all(kinds.map((k) => (k === undefined ? true : k.warmUp())));
     return ready.every(Boolean);
