@@ -18,7 +18,7 @@ import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { createKeyFile } from '../src/keys/key-ring.ts';
 import { type KmsClientFactory, KmsKeySource } from '../src/keys/kms-signer.ts';
 import { RING_FILE, type RingEntry, readRingFile, writeRingFile } from '../src/keys/ring-file.ts';
-import { Semaphore } from '../src/keys/semaphore.ts';
+import { Semaphore, SemaphoreTimeout } from '../src/keys/semaphore.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 import { kmsClientFactoryFor, kmsThumbprint } from './support/kms.ts';
 
@@ -326,5 +326,20 @@ describe('semaphore', () => {
     }
     assert.deepEqual(await Promise.all(tasks), [...Array(10).keys()]);
     assert.equal(most, 3);
+  });
+
+  it('a waiter gives up after its deadline with SemaphoreTimeout, and the line moves on', async () => {
+    const limit = new Semaphore(1, 50);
+    let release!: () => void;
+    const holder = limit.run(() => new Promise<void>((resolve) => (release = resolve)));
+    await assert.rejects(
+      limit.run(async () => 'never'),
+      (error: unknown) => error instanceof SemaphoreTimeout,
+    );
+    assert.equal(limit.waiting, 0);
+    release();
+    await holder;
+    // The slot came back: the next caller runs at once.
+    assert.equal(await limit.run(async () => 'ran'), 'ran');
   });
 });

@@ -28,6 +28,12 @@ export type KmsClientFactory = (ref: Pick<KmsKeyRef, 'region' | 'endpoint'>) => 
 const MAX_RAW_MESSAGE = 4096;
 /** Concurrent KMS calls per broker: well under KMS's default per-account quotas. */
 const MAX_CONCURRENT_CALLS = 32;
+/**
+ * Longest wait for one of those slots. 32 calls at KMS's usual 5–20 ms sign 1,600–6,400 tokens a
+ * second; a caller still waiting after a second means KMS is slow, and it gets 503
+ * signing_unavailable with Retry-After rather than a place in an ever longer line.
+ */
+const MAX_WAIT_MS = 1_000;
 
 /**
  * The client settings the broker relies on: the SDK's standard retry mode retries throttling and
@@ -160,7 +166,7 @@ export class KmsSigner {
 export class KmsKeySource {
   readonly #clients = new Map<string, KMSClient>();
   readonly #signers = new Map<string, Promise<KmsSigner>>();
-  readonly #limit = new Semaphore(MAX_CONCURRENT_CALLS);
+  readonly #limit = new Semaphore(MAX_CONCURRENT_CALLS, MAX_WAIT_MS);
 
   constructor(private readonly factory: KmsClientFactory = defaultKmsClientFactory) {}
 
