@@ -189,7 +189,7 @@ function cachedTokenFlags(dir: string): string[] {
   );
   const audience = 'https://billing.example';
   const name = cacheFileName({
-    brokerUrl: broker,
+    brokerUrls: [broker],
     audience,
     identitySource: `dev-identity:orders:${identity.accessKeyId}`,
   });
