@@ -109,11 +109,12 @@ function originalHost(
 
 /** The original connection: https or http, its port, the caller's address as the proxy saw it. */
 function originOf(found: Map<string, string[]>, host: string): RequestOrigin {
+  // Traefik says ws/wss for a WebSocket request: the same transports as http/https.
   const proto = once(found, 'x-forwarded-proto')?.toLowerCase();
-  if (proto !== undefined && proto !== 'http' && proto !== 'https') {
-    throw bad('X-Forwarded-Proto is neither http nor https');
+  if (proto !== undefined && !['http', 'https', 'ws', 'wss'].includes(proto)) {
+    throw bad('X-Forwarded-Proto is none of http, https, ws, wss');
   }
-  const secure = proto === 'https';
+  const secure = proto === 'https' || proto === 'wss';
   const hostPort = /:(\d{1,5})$/.exec(host)?.[1];
   const sentPort = once(found, 'x-forwarded-port');
   if (sentPort !== undefined && !/^\d{1,5}$/.test(sentPort))

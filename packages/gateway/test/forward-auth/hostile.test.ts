@@ -75,6 +75,11 @@ describe('forward auth: the original request', () => {
 
   it('admits the well-formed description (the baseline of this suite)', async () => {
     assert.deepEqual(await code(base), { status: 200, code: 'ok' });
+    // Traefik's X-Forwarded-Proto for a WebSocket.
+    assert.deepEqual(await code({ ...base, 'x-forwarded-proto': 'wss' }), {
+      status: 200,
+      code: 'ok',
+    });
   });
 
   for (const [name, headers, expected] of [
