@@ -4,7 +4,7 @@
 // injected sleep and jitter source, never by timing.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createDevIdentities, type StsIdentity } from '@rolegate/testkit';
 import { type Harness, LOGIN_AUDIENCE, startHarness } from '../../broker/test/support/harness.ts';
@@ -252,6 +252,48 @@ describe('broker failover', () => {
       assert.deepEqual(time.sleeps, []);
     } finally {
       await busy.close();
+    }
+  });
+
+  it('a broker that dies holding the request (reset): the next gets another proof', async () => {
+    // Reads the whole request — the proof reached it — then the connection is reset, as when the
+    // process is killed mid-request.
+    const received: string[] = [];
+    const dying = createNetServer((socket) => {
+      let data = '';
+      socket.on('data', (chunk) => {
+        data += chunk;
+        if (data.includes('subject_token=')) {
+          received.push(data);
+          socket.resetAndDestroy();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => dying.listen(0, '127.0.0.1', resolve));
+    const dyingUrl = `http://127.0.0.1:${(dying.address() as AddressInfo).port}`;
+    try {
+      const sent: string[] = [];
+      const failover = new BrokerFailover({
+        brokerUrl: [dyingUrl, b.brokerUrl],
+        loginAudience: LOGIN_AUDIENCE,
+        failover: { sleep: async () => {} },
+      });
+      const token = await failover.exchange({
+        audience: AUDIENCE,
+        subjectTokenType: STS_PROOF_TOKEN_TYPE,
+        subjectToken: async () => {
+          const proof = await b.proofFor('orders');
+          sent.push(proof);
+          return proof;
+        },
+      });
+      assert.ok(token.accessToken);
+      assert.equal(received.length, 1);
+      assert.equal(sent.length, 2);
+      assert.notEqual(sent[0], sent[1]);
+      assert.ok(received[0]!.includes(encodeURIComponent(sent[0]!).slice(0, 40)));
+    } finally {
+      await new Promise((resolve) => dying.close(resolve));
     }
   });
 
