@@ -54,7 +54,13 @@ async function runRotation(ctx: FaultContext, cycleStart: number, log: FaultLog)
   const { stack, cycle } = ctx;
   await until(cycleStart + 8_000);
   const start = Date.now();
-  const ring = await listRing(stack);
+  let ring = await listRing(stack);
+  if (!ring.some((k) => k.status === 'standby')) {
+    // The previous cycle could not add one (it is in the fault log): add it now, late.
+    const late = await addKmsKey(stack, `alias/soak-late-${cycle}`, true);
+    log.keyEvents.push({ at: Date.now(), action: 'add', kid: late });
+    ring = await listRing(stack);
+  }
   const standby = ring.find((k) => k.status === 'standby');
   const old = ring.find((k) => k.status === 'active');
   if (!standby || !old) throw new Error('rotation: the ring needs an active and a standby key');
@@ -94,8 +100,10 @@ export async function runFaults(
   stopAt: number,
 ): Promise<FaultLog> {
   const log: FaultLog = { windows: [], keyEvents: [], flips: [], errors: [] };
-  for (let cycle = 0; startAt + (cycle + 1) * CYCLE_MS <= stopAt; cycle++) {
-    const cycleStart = startAt + cycle * CYCLE_MS;
+  // A cycle that overran (a restart that took long on a busy machine) delays the next one, whose
+  // faults then keep their spacing instead of all firing at once.
+  let cycleStart = startAt;
+  for (let cycle = 0; cycleStart + CYCLE_MS <= stopAt; cycle++) {
     const ctx: FaultContext = { stack, cycle, plant, flips: log.flips };
     const runs = [
       runRotation(ctx, cycleStart, log),
@@ -105,6 +113,7 @@ export async function runFaults(
       if (result.status === 'rejected') log.errors.push(String(result.reason));
     }
     await until(cycleStart + CYCLE_MS);
+    cycleStart = Math.max(cycleStart + CYCLE_MS, Date.now());
   }
   return log;
 }

@@ -55,7 +55,8 @@ export class Party {
     if (!proc?.send) throw new Error(`${this.name}: no IPC channel`);
     const id = Math.floor(Math.random() * 2 ** 31);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name}: no ack for ${id}`)), 5_000);
+      // Generous: making an RSA key in a busy emulator can take seconds on a starved machine.
+      const timer = setTimeout(() => reject(new Error(`${this.name}: no ack for ${id}`)), 60_000);
       const onMessage = (reply: { id?: number; error?: string }) => {
         if (reply?.id !== id) return;
         clearTimeout(timer);
