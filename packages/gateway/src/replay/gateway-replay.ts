@@ -50,9 +50,14 @@ export function createGatewayReplay(
     cache,
     owned: given === undefined,
     async connect() {
-      if (redis !== undefined && given === undefined) {
-        await connectReplayCache(redis, config.replay.redis?.url ?? '', logger);
-      }
+      if (redis === undefined || given !== undefined) return;
+      // A gateway that fails to start must not keep a client reconnecting in the background.
+      await connectReplayCache(redis, config.replay.redis?.url ?? '', logger).catch(
+        async (error: unknown) => {
+          await redis.close();
+          throw error;
+        },
+      );
     },
     ready: () => redis === undefined || redis.ready,
   };
