@@ -38,7 +38,9 @@ interface Logged {
   readonly pid?: number;
   readonly status?: number;
   readonly urls?: string[];
+  readonly forwardAuthUrls?: string[];
   readonly adminUrl?: string;
+  readonly listener?: string;
 }
 
 /** A running `rolegate gateway`, with its log lines parsed as they come. */
@@ -125,6 +127,7 @@ function writeConfig(name: string): { configFile: string; policyFile: string } {
     JSON.stringify({
       listeners: [{ host: '127.0.0.1', port: 0 }],
       admin: { host: '127.0.0.1', port: 0 },
+      forwardAuth: { listeners: [{ host: '127.0.0.1', port: 0 }] },
       sts: {
         endpointOverrides: { '*': h.sts.url },
         allowInsecureEndpoints: true,
@@ -212,6 +215,37 @@ describe('rolegate gateway --workers', () => {
     for (let i = 0; i < 6; i++) assert.equal((await call()).status, 200);
     await gw.waitFor((l) => l.msg === 'request', 6, from);
     assert.equal(servedBy(from).size, 2, 'requests were spread over both workers');
+  });
+
+  it('serves forward auth on every worker, with the one used-proof memory', async () => {
+    const workers = await gw.waitFor(workerListening, 2);
+    const forwardAuth = workers[0]!.forwardAuthUrls![0]!;
+    assert.ok(
+      workers.every((w) => w.forwardAuthUrls?.[0] === forwardAuth),
+      'one shared listener',
+    );
+    const proof = await h.proofFor('orders', { audience: AUDIENCE });
+    // Traefik's shape: the original request in X-Forwarded-*, the caller's credential as sent.
+    const ask = () =>
+      send(forwardAuth, {
+        path: '/auth',
+        headers: {
+          'x-forwarded-method': 'GET',
+          'x-forwarded-host': 'rates.example',
+          'x-forwarded-uri': '/v1/rates',
+          authorization: `RoleGate-STS ${proof}`,
+        },
+      });
+    const from = gw.lines.length;
+    const answers = [await ask(), await ask(), await ask()];
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 401, 401],
+    );
+    assert.match(String(answers[0]!.headers['x-rolegate-identity']), /assumed-role\/orders\//);
+    assert.equal(answers[1]!.json().rolegate_code, 'sts.proof_replayed');
+    await gw.waitFor((l) => l.msg === 'request' && l.listener === 'forward-auth', 3, from);
+    assert.equal(servedBy(from).size, 2, 'both workers decided');
   });
 
   it('is ready when every worker is, and /metrics sums the workers', async () => {
