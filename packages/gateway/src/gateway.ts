@@ -35,6 +35,11 @@ export interface GatewayOptions {
    * false, because its primary serves /healthz, /readyz and the workers' metrics together.
    */
   readonly adminListener?: boolean;
+  /**
+   * For tests: the share of a core the process must use for a late event loop to count as
+   * overload (default 0.75; see @rolegate/identity's OverloadOptions.minCpuShare).
+   */
+  readonly overloadMinCpuShare?: number;
 }
 
 export type ReloadResult = { readonly ok: true } | { readonly ok: false; readonly error: Error };
@@ -74,7 +79,9 @@ export async function createGateway(
   warnAboutConfig(config, logger);
 
   // Overload shedding sits in front of the handlers: the first thing a request meets.
-  const guard = createOverloadGuard(config.limits, logger, metrics.registry);
+  const guard = createOverloadGuard(config.limits, logger, metrics.registry, {
+    minCpuShare: options.overloadMinCpuShare,
+  });
   const handlers = guardHandlers(
     guard,
     createRequestHandlers({ runtime: () => runtime, logger, metrics }),

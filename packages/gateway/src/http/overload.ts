@@ -14,6 +14,7 @@ import {
   guardRequests,
   guardUpgrades,
   OverloadGuard,
+  type OverloadOptions,
   SHED_REASONS,
   SHED_RETRY_AFTER_SECONDS,
   type ShedReason,
@@ -37,8 +38,10 @@ export function createOverloadGuard(
   limits: GatewayConfig['limits'],
   logger: Logger,
   registry: Registry,
+  seams: Pick<OverloadOptions, 'minCpuShare'> = {},
 ): OverloadGuard {
   const guard = new OverloadGuard({
+    ...seams,
     maxInFlight: limits.maxInFlight,
     maxEventLoopDelayMs: limits.maxEventLoopDelayMs,
     maxRssBytes: limits.maxRssBytes,

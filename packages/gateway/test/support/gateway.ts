@@ -21,7 +21,7 @@ export interface RunningGateway {
 
 export async function startGateway(
   input: Omit<GatewayConfigInput, 'listeners' | 'admin'> & Partial<GatewayConfigInput>,
-  options: { configFile?: string } = {},
+  options: { configFile?: string; overloadMinCpuShare?: number } = {},
 ): Promise<RunningGateway> {
   let text = '';
   const sink = new Writable({

@@ -34,8 +34,15 @@ export interface OverloadOptions {
   readonly reportIntervalMs?: number;
   /** Told, at most once per report interval, what was shed since the last report. */
   readonly onReport?: (report: OverloadReport) => void;
-  /** Test seam: the resident set size in bytes. */
+  /**
+   * The share of one core the process must have used since the last sample for a late loop to
+   * count as its own overload; default 0.75. Below it the process is starved by others (a busy
+   * neighbour, a CPU quota) and shedding its requests would not make the loop any faster.
+   */
+  readonly minCpuShare?: number;
+  /** Test seams: the resident set size in bytes; the process' CPU time in µs. */
   readonly rss?: () => number;
+  readonly cpuMicros?: () => number;
 }
 
 export interface OverloadReport {
@@ -62,6 +69,8 @@ const RSS_EVERY = 10;
  * nothing. A CPU saturated by requests holds hundreds in flight.
  */
 const EVENT_LOOP_MIN_IN_FLIGHT = 8;
+/** See OverloadOptions.minCpuShare. */
+const MIN_CPU_SHARE = 0.75;
 
 export class OverloadGuard {
   /** Requests admitted and not yet answered. */
@@ -77,6 +86,7 @@ export class OverloadGuard {
   #memoryOver = false;
   #lastSample = 0;
   #lastWasLate = false;
+  #lastCpu = 0;
   #samples = 0;
   #lastReport = Number.NEGATIVE_INFINITY;
   #reported: Record<ShedReason, number> = { in_flight: 0, event_loop: 0, memory: 0 };
@@ -110,6 +120,7 @@ export class OverloadGuard {
   start(): void {
     if (this.#timer !== undefined || !this.enabled) return;
     this.#lastSample = performance.now();
+    this.#lastCpu = this.#cpu();
     this.#timer = setInterval(() => this.#sample(), this.#interval);
     this.#timer.unref();
   }
@@ -162,17 +173,24 @@ export class OverloadGuard {
     const now = performance.now();
     // How late this tick ran: the time the loop spent on something else past its due time.
     const delay = Math.max(0, now - this.#lastSample - this.#interval);
+    const cpu = this.#cpu();
+    const cpuShare = (cpu - this.#lastCpu) / 1000 / Math.max(1, now - this.#lastSample);
+    this.#lastCpu = cpu;
     this.#lastSample = now;
     if (delay > this.#maxDelaySinceReport) this.#maxDelaySinceReport = delay;
     const target = this.#options.maxEventLoopDelayMs;
     if (target > 0) {
-      // Raised only when late twice in a row: saturation makes every sample late, while one
-      // lone pause (a major GC, a reload compiling policies) is over before shedding could help.
+      // Raised only when late twice in a row with the process busy on a core: saturation makes
+      // every sample late, while one lone pause (a major GC, a reload compiling policies) is over
+      // before shedding could help, and a loop late because other processes hold the CPU would
+      // not be helped by shedding at all.
       const error = (delay - target) / target;
-      const late = error > 0;
+      const busy = cpuShare >= (this.#options.minCpuShare ?? MIN_CPU_SHARE);
+      const late = error > 0 && busy;
       let step = 0;
       if (late && this.#lastWasLate) step = Math.min(MAX_RAISE, RAISE_GAIN * error);
-      else if (!late) step = LOWER_GAIN * error;
+      else if (error <= 0) step = LOWER_GAIN * error;
+      else if (!busy) step = -LOWER_GAIN;
       this.#lastWasLate = late;
       this.#share = Math.min(1, Math.max(0, this.#share + step));
       if (this.#share === 0) this.#debt = 0;
@@ -182,6 +200,12 @@ export class OverloadGuard {
       this.#memoryOver = (this.#options.rss ?? process.memoryUsage.rss)() > maxRss;
     }
     this.#maybeReport(now);
+  }
+
+  #cpu(): number {
+    if (this.#options.cpuMicros !== undefined) return this.#options.cpuMicros();
+    const { user, system } = process.cpuUsage();
+    return user + system;
   }
 
   #maybeReport(now: number): void {
