@@ -6,7 +6,7 @@ export const CHART_SCRIPT = `
 (function () {
   var data = JSON.parse(document.getElementById('soak-data').textContent);
   var NS = 'http://www.w3.org/2000/svg';
-  var W = 1100, LEFT = 70, RIGHT = 190, PANEL = 170, GAP = 46, TOP = 92;
+  var W = 1100, LEFT = 70, RIGHT = 190, PANEL = 170, GAP = 46, TOP = 104;
   var names = ['gateway requests / s', 'gateway p99 latency (ms)', 'RSS per process (MiB)'];
   var H = TOP + 3 * PANEL + 2 * GAP + 40;
   var svg = document.createElementNS(NS, 'svg');
@@ -32,7 +32,8 @@ export const CHART_SCRIPT = `
     if (!(w.name in faultColour)) faultColour[w.name] = palette[Object.keys(faultColour).length % palette.length];
   });
   // Fault labels in four rows above the panels, so neighbours do not overlap.
-  windows.forEach(function (w, i) {
+  var rowEnds = [0, 0, 0, 0];
+  windows.forEach(function (w) {
     var colour = faultColour[w.name];
     var y0 = TOP, y1 = TOP + 3 * PANEL + 2 * GAP;
     var g = el('g', { 'class': 'fault', 'data-fault': w.name });
@@ -46,7 +47,11 @@ export const CHART_SCRIPT = `
       el('line', { x1: x(w.settleEnd), x2: x(w.settleEnd), y1: y0, y2: y1, stroke: colour, 'stroke-width': 1.5, 'stroke-dasharray': '6,3' }, g);
       el('text', { x: x(w.settleEnd) + 3, y: y1 - 4, 'font-size': 10, fill: colour }, g, w.name + ': settled');
     }
-    var row = i % 4;
+    // The first of four rows where the label has room; none (a long run): colour and hover only.
+    var width = w.name.length * 6.2 + 8;
+    var row = rowEnds.findIndex(function (end) { return x(w.start) > end; });
+    if (row < 0) return;
+    rowEnds[row] = x(w.start) + width;
     el('line', { x1: x(w.start), x2: x(w.start), y1: 14 + row * 19, y2: y0, stroke: colour, 'stroke-width': 1, 'stroke-dasharray': '2,2' }, g);
     el('text', { x: x(w.start) + 3, y: 24 + row * 19, 'font-size': 11, fill: colour }, g, w.name);
   });
@@ -83,6 +88,11 @@ export const CHART_SCRIPT = `
   data.unexpected.forEach(function (s) {
     var m = el('line', { x1: x(s), x2: x(s), y1: TOP + PANEL - 12, y2: TOP + PANEL, stroke: '#d00', 'stroke-width': 2, 'class': 'unexpected' });
     el('title', {}, m, 'unexpected answer at ' + s.toFixed(1) + ' s');
+  });
+  // Which colour is which fault, beside the throughput panel.
+  Object.keys(faultColour).forEach(function (name, i) {
+    el('rect', { x: W - RIGHT + 10, y: TOP + i * 13, width: 14, height: 10, fill: faultColour[name], 'fill-opacity': 0.5 });
+    el('text', { x: W - RIGHT + 28, y: TOP + 9 + i * 13, 'font-size': 10 }, null, name);
   });
   var axisY = TOP + 3 * PANEL + 2 * GAP;
   for (var k = 0; k <= 10; k++) {
