@@ -46,7 +46,12 @@ it('documents every option in docs/gateway.md', () => {
     orgIds: { '111122223333': 'o-abcdefghij' },
     forwardAuth: {
       listeners: [
-        { convention: 'envoy', pathPrefix: '/ext-authz', hostHeader: 'host', socket: '/run/a.sock' },
+        {
+          convention: 'envoy',
+          pathPrefix: '/ext-authz',
+          hostHeader: 'host',
+          socket: '/run/a.sock',
+        },
       ],
       sharedSecret: { value: 'a-secret-of-sixteen+' },
     },
