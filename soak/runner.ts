@@ -11,7 +11,7 @@ import { startLoad } from './load/start-load.ts';
 import { classify, type OracleInput } from './oracle/classify.ts';
 import { checkInvariants } from './oracle/invariants.ts';
 import type { OutcomeRecord } from './oracle/records.ts';
-import { type Stack, startStack } from './parties/stack.ts';
+import { startStack } from './parties/stack.ts';
 import { analyse } from './report/analyse.ts';
 import { type SoakReport, writeReport } from './report/write.ts';
 import { startSampler } from './resources/sampler.ts';
@@ -34,18 +34,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const tmp = mkdtempSync(join(tmpdir(), 'rolegate-soak-'));
   mkdirSync(join(tmp, 'logs'));
   setLogDir(join(tmp, 'logs'));
+  // Redis's folder on tmpfs when there is one (an fsync per claim then costs no disk wait).
+  const redisDir = existsSync('/dev/shm')
+    ? mkdtempSync('/dev/shm/rolegate-soak-redis-')
+    : join(tmp, 'redis');
   const onSignal = () => {
     killAllNow();
+    rmSync(redisDir, { recursive: true, force: true });
     if (!options.keep) rmSync(tmp, { recursive: true, force: true });
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   process.once('exit', killAllNow);
-  let stack: Stack | undefined;
   try {
-    const running = await startStack(join(tmp, 'stack'), options.plant);
-    stack = running;
+    const running = await startStack(join(tmp, 'stack'), redisDir, options.plant);
     const load = await startLoad(running, tmp);
     const startAt = Date.now();
     const stopAt = startAt + options.durationMs;
@@ -102,7 +105,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     return report;
   } finally {
     await stopAll();
-    if (stack) rmSync(stack.redis.dir, { recursive: true, force: true });
+    rmSync(redisDir, { recursive: true, force: true });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (!options.keep) rmSync(tmp, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // Starts every party of the soak, each its own process on loopback, in dependency order: the STS
 // and KMS emulators, redis-server, two broker replicas (the built `rolegate broker`, one shared
 // key ring and Redis), the JWKS relay, the two demo backends, and the gateway with two workers.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDevIdentities } from '@rolegate/testkit';
 import { prepareDevX509 } from '../../packages/cli/src/dev/dev-x509.ts';
@@ -41,7 +41,12 @@ export interface Stack {
   readonly parties: () => readonly Party[];
 }
 
-export async function startStack(dir: string, plant: string | undefined): Promise<Stack> {
+/** `redisDir`: the runner's, removed by it whether or not the stack starts. */
+export async function startStack(
+  dir: string,
+  redisDir: string,
+  plant: string | undefined,
+): Promise<Stack> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // STS knows orders, reviews and alice; KMS has one caller of its own (the brokers' role).
   const sts = createDevIdentities();
@@ -59,9 +64,6 @@ export async function startStack(dir: string, plant: string | undefined): Promis
   await Promise.all([stsParty.start(), kmsParty.start()]);
   const stsUrl = (stsParty.ready as { url: string }).url;
   const kmsUrl = (kmsParty.ready as { url: string }).url;
-  const redisDir = existsSync('/dev/shm')
-    ? mkdtempSync('/dev/shm/rolegate-soak-redis-')
-    : join(dir, 'redis');
   const redis = new RedisParty(redisDir, await freePort());
   await redis.start();
 
