@@ -108,18 +108,21 @@ function originalHost(
 }
 
 /** The original connection: https or http, its port, the caller's address as the proxy saw it. */
-function originOf(found: Map<string, string[]>, host: string): RequestOrigin {
+function originOf(found: Map<string, string[]>): RequestOrigin {
   // Traefik says ws/wss for a WebSocket request: the same transports as http/https.
   const proto = once(found, 'x-forwarded-proto')?.toLowerCase();
   if (proto !== undefined && !['http', 'https', 'ws', 'wss'].includes(proto)) {
     throw bad('X-Forwarded-Proto is none of http, https, ws, wss');
   }
   const secure = proto === 'https' || proto === 'wss';
-  const hostPort = /:(\d{1,5})$/.exec(host)?.[1];
+  // The port the proxy received the request on, as the proxy mode reads its listener's port —
+  // never the Host's port: every convention's host is the client's own Host (nginx's $http_host in
+  // X-Original-URL, Traefik's and Caddy's X-Forwarded-Host, Envoy's :authority), so `Host: x:443`
+  // sent to a proxy's port 8080 would have decided as port 443.
   const sentPort = once(found, 'x-forwarded-port');
   if (sentPort !== undefined && !/^\d{1,5}$/.test(sentPort))
     throw bad('X-Forwarded-Port is not a port');
-  const port = Number(hostPort ?? sentPort ?? (secure ? 443 : 80));
+  const port = Number(sentPort ?? (secure ? 443 : 80));
   // The proxy appends the address it saw last: the right-most entry is the one it vouches for.
   const forwarded = found.get('x-forwarded-for')?.join(',').split(',');
   const last = forwarded?.[forwarded.length - 1]?.trim();
@@ -172,5 +175,5 @@ export function readOriginal(
     if (name === 'host' || DESCRIBING.has(name) || name === secretHeader) continue;
     headers.push(raw[i]!, raw[i + 1]!);
   }
-  return { view: { method, url: uri, rawHeaders: headers }, origin: originOf(found, host) };
+  return { view: { method, url: uri, rawHeaders: headers }, origin: originOf(found) };
 }
