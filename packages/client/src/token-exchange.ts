@@ -51,7 +51,7 @@ export async function exchangeToken(input: ExchangeInput): Promise<IssuedToken> 
     );
   }
   const payload = await readJson(response);
-  if (!response.ok) throw rejection(response, payload);
+  if (!response.ok) throw rejection(response, payload, input.subjectToken);
   const token = payload?.access_token;
   const expiresIn = payload?.expires_in;
   if (
@@ -87,14 +87,34 @@ async function readJson(response: Response): Promise<Payload> {
   }
 }
 
-function rejection(response: Response, payload: Payload): RolegateClientError {
-  const oauthError = typeof payload?.error === 'string' ? payload.error : undefined;
-  const rolegateCode =
-    typeof payload?.rolegate_code === 'string' ? payload.rolegate_code : undefined;
-  const description =
-    typeof payload?.error_description === 'string'
-      ? payload.error_description
-      : response.statusText;
+/** Longest broker-written text an error message carries. */
+const MAX_BROKER_TEXT = 200;
+
+/**
+ * Broker-written text made fit for an error message, which callers log and print: any broker in a
+ * failover list, hostile or broken, writes it. RFC 6749 §5.2 allows printable ASCII only in
+ * `error` and `error_description`; anything else (a newline forging a log line, a terminal escape)
+ * becomes `?`, the length is capped, and a subject token echoed back is never repeated.
+ */
+function brokerText(value: string, subjectToken: string | undefined): string {
+  const redacted =
+    subjectToken !== undefined && subjectToken.length > 0
+      ? value.split(subjectToken).join('[subject token]')
+      : value;
+  const printable = redacted.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > MAX_BROKER_TEXT ? `${printable.slice(0, MAX_BROKER_TEXT)}…` : printable;
+}
+
+function rejection(
+  response: Response,
+  payload: Payload,
+  subjectToken: string | undefined,
+): RolegateClientError {
+  const text = (value: unknown) =>
+    typeof value === 'string' ? brokerText(value, subjectToken) : undefined;
+  const oauthError = text(payload?.error);
+  const rolegateCode = text(payload?.rolegate_code);
+  const description = text(payload?.error_description) ?? text(response.statusText) ?? '';
   const retryAfter = Number(response.headers.get('retry-after'));
   return new RolegateClientError(
     'client.broker_rejected',

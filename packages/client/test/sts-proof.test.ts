@@ -213,6 +213,25 @@ describe('token exchange', () => {
       return true;
     });
   });
+  it('a broker cannot write a log line, an escape or the proof into the error', async () => {
+    answer = {
+      status: 400,
+      body: JSON.stringify({
+        error: 'invalid_request\n{"level":30,"msg":"forged"}',
+        error_description: `bad \u001b[2J proof rgsts1.x\r\n${'y'.repeat(5_000)}`,
+        rolegate_code: 'proof.bad\nx',
+      }),
+    };
+    await assert.rejects(exchange(), (e: RolegateClientError) => {
+      assert.equal(e.code, 'client.broker_rejected');
+      assert.doesNotMatch(e.message, /[^\x20-\x7e…]/); // printable ASCII only
+      assert.doesNotMatch(e.message, /rgsts1\.x/);
+      assert.ok(e.message.length < 600, String(e.message.length));
+      assert.doesNotMatch(String(e.oauthError), /\n/);
+      assert.doesNotMatch(String(e.rolegateCode), /\n/);
+      return true;
+    });
+  });
   it('2xx without a token is a bad response', async () => {
     answer = { status: 200, body: '{"ok":true}' };
     await assert.rejects(exchange(), { code: 'client.broker_bad_response' });
