@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { loadGatewayConfigFile } from './config/load-config.ts';
 import type { GatewayConfig } from './config/schema.ts';
+import { ERROR_CODE_HEADER } from './forward-auth/answer.ts';
 import { createForwardAuthListeners } from './forward-auth/listeners.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { createListener, type Listener, startListening, stopListening } from './http/listeners.ts';
@@ -100,6 +101,12 @@ export async function createGateway(
     config,
     { runtime: () => runtime, logger, metrics },
     onClientError,
+    // Shed like every request; nginx drops an auth answer's body, so the code rides in a header.
+    (faHandlers) =>
+      guardHandlers(guard, faHandlers, () => runtime.challenge, {
+        [ERROR_CODE_HEADER]: 'gateway.overloaded',
+        'x-accel-expires': '0',
+      }),
   );
   let urls: string[] = [];
   let forwardAuthUrls: string[] = [];

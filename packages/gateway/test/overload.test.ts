@@ -54,6 +54,7 @@ describe('gateway: requests in flight bounded', () => {
     gw = await startGateway({
       services: open(backend),
       limits: { maxInFlight: 2, maxEventLoopDelayMs: 0 },
+      forwardAuth: { listeners: [{ host: '127.0.0.1', port: 0, convention: 'x-forwarded' }] },
     });
   });
   after(async () => {
@@ -92,6 +93,25 @@ describe('gateway: requests in flight bounded', () => {
     // The slots are given back: the next request goes through.
     assert.equal((await get(gw, '/fast')).status, 200);
     await eventually(async () => (await metric(gw, /^rolegate_gateway_requests_in_flight /)) === 0);
+  });
+
+  it('a forward-auth request beyond maxInFlight is shed too, its code in the header nginx keeps', async () => {
+    const slow = [get(gw, '/slow-headers'), get(gw, '/slow-headers')];
+    await eventually(async () => (await metric(gw, /^rolegate_gateway_requests_in_flight /)) === 2);
+    const asked = await send(gw.gateway.forwardAuthUrls[0]!, {
+      path: '/auth',
+      headers: {
+        host: 'auth.internal',
+        'x-forwarded-method': 'GET',
+        'x-forwarded-uri': '/fast',
+        'x-forwarded-host': 'open.example',
+      },
+    });
+    assertShed(asked);
+    assert.equal(asked.headers['x-rolegate-error'], 'gateway.overloaded');
+    // A proxy must never cache a shed answer as a decision.
+    assert.equal(asked.headers['x-accel-expires'], '0');
+    await Promise.all(slow);
   });
 
   it('logs a summary line while it sheds', async () => {

@@ -41,10 +41,15 @@ function listenOnSocket(server: Server, path: string): Promise<string> {
   });
 }
 
+type Handlers = ReturnType<typeof createForwardAuthHandlers>;
+type ListenerHandlers = Parameters<typeof createListener>[2];
+
 export function createForwardAuthListeners(
   config: GatewayConfig,
   deps: Omit<ForwardAuthDeps, 'config' | 'trust'>,
   onClientError: ReturnType<typeof createClientErrorHandler>,
+  /** Puts the handlers behind the gateway's overload guard (a flood through the proxy is shed too). */
+  guarded: (handlers: Handlers) => ListenerHandlers = (handlers) => handlers,
 ): ForwardAuthListeners {
   const section = config.forwardAuth;
   if (section === undefined) {
@@ -56,7 +61,7 @@ export function createForwardAuthListeners(
     server: createListener(
       { host: listener.host, port: listener.port },
       config.limits,
-      createForwardAuthHandlers(full, listener),
+      guarded(createForwardAuthHandlers(full, listener)),
       onClientError,
     ).server,
   }));

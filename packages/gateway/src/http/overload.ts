@@ -69,15 +69,19 @@ export function createOverloadGuard(
   return guard;
 }
 
-/** The gateway's handlers behind `guard`. */
+/**
+ * The gateway's handlers behind `guard`. `shedHeaders` go on every shed answer besides the refusal
+ * shape's own (forward auth adds its error-code header and forbids caching the answer).
+ */
 export function guardHandlers(
   guard: OverloadGuard,
   handlers: Handlers,
   challenge: () => Challenge,
+  shedHeaders: Readonly<Record<string, string>> = {},
 ): Handlers {
   const shed = (req: IncomingMessage, res: ServerResponse, _reason: ShedReason) => {
     const { status: _status, headers, body } = refusalAnswer(OVERLOADED, randomUUID(), challenge());
-    writeShedAnswer(req, res, headers, body);
+    writeShedAnswer(req, res, { ...headers, ...shedHeaders }, body);
   };
   const shedUpgrade = (_req: IncomingMessage, socket: Duplex, _reason: ShedReason) => {
     socket.on('error', () => socket.destroy());
