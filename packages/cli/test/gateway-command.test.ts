@@ -90,7 +90,9 @@ class GatewayProcess {
 
   /** Waits (bounded) for `count` log lines matching `match`, from line `since` on. */
   async waitFor(match: (l: Logged) => boolean, count = 1, since = 0): Promise<Logged[]> {
-    const deadline = Date.now() + 20_000;
+    // Bounded, but generous: three Node processes starting on a busy 2-core runner (CI runs test
+    // files side by side) once took more than 20 s before the first line.
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const found = this.lines.slice(since).filter(match);
       if (found.length >= count) return found;
