@@ -320,8 +320,16 @@ describe('rolegate gateway --workers, losing the primary', () => {
   it('stops every worker when the primary is killed outright', async () => {
     const { configFile } = writeConfig('orphans');
     const gw = GatewayProcess.start(configFile, '2');
-    const workers = await gw.waitFor(workerListening, 2);
-    await gw.waitFor(primaryListening);
+    let workers: Logged[];
+    try {
+      workers = await gw.waitFor(workerListening, 2);
+      await gw.waitFor(primaryListening);
+    } catch (error) {
+      // Never leave a gateway behind when it failed to come up in time (the primary's SIGTERM
+      // handler stops its workers).
+      gw.child.kill('SIGTERM');
+      throw error;
+    }
     gw.child.kill('SIGKILL');
     const deadline = Date.now() + 15_000;
     const alive = () =>
