@@ -23,7 +23,7 @@
 // This file is also the child processes' entry point (`--overload-bench-role=…`).
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
@@ -31,8 +31,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { exportJWK, SignJWT } from 'jose';
 import { Pool } from 'undici';
+import { benchToken } from './support/gateway/parties.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROLE_FLAG = '--overload-bench-role=';
@@ -459,37 +459,6 @@ function printRows(peak: number, rows: readonly Row[]): void {
 }
 
 // ---------------------------------------------------------------- parties
-
-async function benchToken(dir: string): Promise<{ jwksFile: string; token: string }> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
-  const jwksFile = join(dir, 'jwks.json');
-  writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
-  const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({
-    rolegate: {
-      v: 1,
-      method: 'aws-sts',
-      principal_type: 'AssumedRole',
-      account: '444455556666',
-      partition: 'aws',
-      session_arn: 'arn:aws:sts::444455556666:assumed-role/billing/session-1',
-      session_name: 'session-1',
-      user_id: 'AROAEXAMPLEEXAMPLE01:session-1',
-      tags: { team: 'payments' },
-    },
-  })
-    .setProtectedHeader({ alg: 'RS256', kid: 'bench', typ: 'JWT' })
-    .setIssuer(ISSUER)
-    .setSubject('arn:aws:iam::444455556666:role/billing')
-    .setAudience(AUDIENCE)
-    .setIssuedAt(now)
-    .setNotBefore(now)
-    .setExpirationTime(now + 3600)
-    .setJti('bench-1')
-    .sign(privateKey);
-  return { jwksFile, token };
-}
 
 async function gatewayConfig(backendUrl: string, jwksFile: string, limits: object) {
   const { SVC, toIam, typicalSpecs } = await import(
