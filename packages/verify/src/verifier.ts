@@ -80,8 +80,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
       throw new VerifyError('token.bad_signature');
     }
     const claims = decodeSignedPayload(parts.payload);
-    const principal = principalFromClaims(claims, rules, o.now() / 1000);
-    cache.set(token, principal);
+    const nowSeconds = o.now() / 1000;
+    const principal = principalFromClaims(claims, rules, nowSeconds);
+    cache.set(token, principal, nowSeconds);
     return principal;
   }
 
