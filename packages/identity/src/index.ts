@@ -56,10 +56,12 @@ export {
   type ServiceLoggerOptions,
 } from './ops/service-logger.ts';
 export {
+  compileShedAnswer,
   guardRequests,
   guardUpgrades,
   SHED_RETRY_AFTER_SECONDS,
-  writeShedAnswer,
+  type ShedAnswerShape,
+  type ShedWriter,
 } from './ops/shed-requests.ts';
 export type { AwsPrincipal, PrincipalRules } from './principal/principal.ts';
 export {

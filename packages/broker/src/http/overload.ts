@@ -8,7 +8,7 @@
 // under overload: an orchestrator would pull the broker and push its load onto the others.
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { guardRequests, OverloadGuard, SHED_REASONS, writeShedAnswer } from '@rolegate/identity';
+import { compileShedAnswer, guardRequests, OverloadGuard, SHED_REASONS } from '@rolegate/identity';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { BrokerConfig } from '../config/schema.ts';
@@ -19,11 +19,14 @@ const OPS_PATH = /^\/(?:healthz|readyz|metrics)(?:\?|$)/;
 
 const SPEC = BROKER_ERRORS['broker.overloaded'];
 /** The same for every shed request: built once. */
-const BODY = JSON.stringify({
-  error: SPEC.wire,
-  error_description: SPEC.description,
-  rolegate_code: 'broker.overloaded',
-} satisfies OAuthErrorBody);
+const SHED_ANSWER = compileShedAnswer({
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  body: JSON.stringify({
+    error: SPEC.wire,
+    error_description: SPEC.description,
+    rolegate_code: 'broker.overloaded',
+  } satisfies OAuthErrorBody),
+});
 
 export function createOverloadGuard(
   limits: BrokerConfig['limits'],
@@ -75,19 +78,5 @@ export function shedOverload(server: Server, guard: OverloadGuard, opsOnMainPort
   const handler = handlers[0];
   const exempt = opsOnMainPort ? (req: IncomingMessage) => OPS_PATH.test(req.url ?? '') : undefined;
   server.removeListener('request', handler);
-  server.on(
-    'request',
-    guardRequests(
-      guard,
-      handler,
-      (req, res) =>
-        writeShedAnswer(
-          req,
-          res,
-          { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-          BODY,
-        ),
-      exempt,
-    ),
-  );
+  server.on('request', guardRequests(guard, handler, SHED_ANSWER, exempt));
 }

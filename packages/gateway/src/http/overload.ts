@@ -8,9 +8,10 @@
 // pull the instance and push its load onto the others, which are likely overloaded too).
 
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  compileShedAnswer,
   guardRequests,
   guardUpgrades,
   OverloadGuard,
@@ -18,7 +19,6 @@ import {
   SHED_REASONS,
   SHED_RETRY_AFTER_SECONDS,
   type ShedReason,
-  writeShedAnswer,
 } from '@rolegate/identity';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -28,6 +28,9 @@ import { type Challenge, refusalAnswer, writeRawRefusal } from './refusal.ts';
 import type { createRequestHandlers } from './request-handler.ts';
 
 type Handlers = ReturnType<typeof createRequestHandlers>;
+
+/** Stands for each shed answer's request id in the compiled answer (a UUID's shape). */
+const REQUEST_ID_PLACEHOLDER = '00000000-0000-4000-8000-00000000f00d';
 
 /** One error for every shed answer: built once, so shedding allocates no Error (nor its stack). */
 const OVERLOADED = new GatewayError('gateway.overloaded', 'overloaded', {
@@ -79,10 +82,13 @@ export function guardHandlers(
   challenge: () => Challenge,
   shedHeaders: Readonly<Record<string, string>> = {},
 ): Handlers {
-  const shed = (req: IncomingMessage, res: ServerResponse, _reason: ShedReason) => {
-    const { status: _status, headers, body } = refusalAnswer(OVERLOADED, randomUUID(), challenge());
-    writeShedAnswer(req, res, { ...headers, ...shedHeaders }, body);
-  };
+  // The refusal shape of every other answer, compiled once (a 503 carries no challenge).
+  const template = refusalAnswer(OVERLOADED, REQUEST_ID_PLACEHOLDER, challenge());
+  const shed = compileShedAnswer({
+    headers: { ...flatHeaders(template.headers), ...shedHeaders },
+    body: template.body,
+    requestIdPlaceholder: REQUEST_ID_PLACEHOLDER,
+  });
   const shedUpgrade = (_req: IncomingMessage, socket: Duplex, _reason: ShedReason) => {
     socket.on('error', () => socket.destroy());
     writeRawRefusal(socket, refusalAnswer(OVERLOADED, randomUUID(), challenge()));
@@ -92,4 +98,15 @@ export function guardHandlers(
     onCheckContinue: guardRequests(guard, handlers.onCheckContinue, shed),
     onUpgrade: guardUpgrades(guard, handlers.onUpgrade, shedUpgrade),
   };
+}
+
+/** A 503's headers are single-valued (only a 401 carries a list: its challenges). */
+function flatHeaders(headers: Readonly<Record<string, string | string[]>>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string')
+      throw new Error(`a shed answer's ${name} header has many values`);
+    flat[name] = value;
+  }
+  return flat;
 }

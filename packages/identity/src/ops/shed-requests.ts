@@ -3,7 +3,8 @@
 // 503 at once and is not logged line by line (under overload that would spend the CPU the shedding
 // saves): the guard's periodic report and the shed-request counter say what happened.
 
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { OverloadGuard, ShedReason } from './overload.ts';
 
@@ -60,24 +61,70 @@ export function guardUpgrades(
 }
 
 /**
- * Writes a 503 with `Retry-After`. The connection stays open when the request has no body or a
- * small one (Node reads and drops it): closing would make the caller reconnect — a TLS handshake
- * on an HTTPS listener, the costliest thing a server does. A large or chunked body the server is
- * not going to read closes the connection instead.
+ * A shed answer, compiled once per server: the status line's headers as a flat list and the body
+ * text are fixed, only the request id (when the server names one) changes per answer. Shedding
+ * is what an overloaded server does most, so its cost decides the goodput it keeps: each answer
+ * here is one small array, one string and one `writeHead` of a flat header list — no header
+ * object to validate and lower-case, no JSON to build, no Error.
  */
-export function writeShedAnswer(
-  req: IncomingMessage,
-  res: ServerResponse,
-  headers: OutgoingHttpHeaders,
-  body: string,
-): void {
+export interface ShedAnswerShape {
+  /** The answer's headers besides `retry-after`, `content-length` and `connection`. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /**
+   * A placeholder that occurs once in `body` and as the value of one header: each answer puts a
+   * fresh request id (a UUID) in both places. Omitted: every answer is the same.
+   */
+  readonly requestIdPlaceholder?: string;
+}
+
+/** Writes one compiled shed answer (see {@link compileShedAnswer}). */
+export type ShedWriter = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function compileShedAnswer(shape: ShedAnswerShape): ShedWriter {
+  const fixed: string[] = [];
+  let idHeader: string | undefined;
+  for (const [name, value] of Object.entries(shape.headers)) {
+    if (value === shape.requestIdPlaceholder) idHeader = name;
+    else fixed.push(name, value);
+  }
+  fixed.push('retry-after', String(SHED_RETRY_AFTER_SECONDS));
+  const placeholder = shape.requestIdPlaceholder;
+  if (placeholder === undefined) {
+    const body = Buffer.from(shape.body);
+    const keepAlive = [...fixed, 'content-length', String(body.length)];
+    const close = [...keepAlive, 'connection', 'close'];
+    return (req, res) => {
+      res.writeHead(503, keepsAlive(req) ? keepAlive : close);
+      res.end(body);
+    };
+  }
+  const parts = shape.body.split(placeholder);
+  if (parts.length !== 2 || idHeader === undefined)
+    throw new Error('the request id placeholder must occur once in the body and once in a header');
+  const [before, after] = parts as [string, string];
+  // A UUID is 36 ASCII bytes: the length is the same for every answer.
+  const length = String(Buffer.byteLength(before) + 36 + Buffer.byteLength(after));
+  return (req, res) => {
+    const requestId = randomUUID();
+    const body = before + requestId + after;
+    const headers = [...fixed, idHeader, requestId, 'content-length', length];
+    if (!keepsAlive(req)) headers.push('connection', 'close');
+    res.writeHead(503, headers);
+    res.end(body);
+  };
+}
+
+/**
+ * Whether the connection stays open after a shed answer: yes when the request has no body or a
+ * small one (Node reads and drops it) — closing would make the caller reconnect, dearer for both
+ * than the answer itself (a TLS handshake on an HTTPS listener). A large or chunked body the
+ * server is not going to read closes the connection instead.
+ */
+function keepsAlive(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
-  const keepAlive =
+  return (
     req.headers['transfer-encoding'] === undefined &&
-    (length === undefined || Number(length) <= KEEP_ALIVE_BODY_BYTES);
-  headers['retry-after'] = String(SHED_RETRY_AFTER_SECONDS);
-  headers['content-length'] = Buffer.byteLength(body);
-  if (!keepAlive) headers.connection = 'close';
-  res.writeHead(503, headers);
-  res.end(body);
+    (length === undefined || Number(length) <= KEEP_ALIVE_BODY_BYTES)
+  );
 }
