@@ -99,7 +99,7 @@ export const FAULTS: readonly FaultSpec[] = [
     name: 'redis-restart',
     atS: 45,
     forS: 2,
-    // The brokers reconnect every 2 s at most.
+    // The brokers and the gateway's workers (the same Redis client) reconnect every 2 s at most.
     settleMs: 4_000,
     on: async ({ stack }) => void (await stack.redis.party.kill()),
     off: async ({ stack }) => stack.redis.start(),

@@ -1,8 +1,10 @@
 // The hostile share: credentials that must never open a service — a forged signature, an expired
 // token validly signed by the broker's own key, a token minted for another audience, proofs
 // replayed at the gateway (twice at once, across its two workers) and at both broker replicas at
-// once — and the kept tokens: the last token of every key, presented until it expires, so that a
-// revoked key's tokens are seen being refused once the revocation has propagated.
+// once, and each of those proofs, once spent, replayed across (a gateway's at a broker, a broker's
+// at the gateway: only the shared Redis claim can refuse it as replayed) — and the kept tokens:
+// the last token of every key, presented until it expires, so that a revoked key's tokens are
+// seen being refused once the revocation has propagated.
 import { readFileSync } from 'node:fs';
 import {
   createStsProof,
@@ -87,8 +89,19 @@ export async function runHostile(plan: LoadPlan, sink: Sink): Promise<void> {
       const twice = await Promise.all(
         [1, 2].map(() => gateway('hostile-replay-gateway', 'RoleGate-STS', proof)),
       );
-      for (const record of twice) sink(record);
-      sink(await gateway('hostile-replay-gateway', 'RoleGate-STS', proof));
+      const again = await gateway('hostile-replay-gateway', 'RoleGate-STS', proof);
+      for (const record of [...twice, again]) sink(record);
+      // Spent at the gateway (not when every try failed: then nothing was claimed): a broker.
+      if ([...twice, again].some((r) => r.status === 200)) {
+        broker = (broker + 1) % plan.brokerUrls.length;
+        const subject = { token: proof, type: STS_PROOF_TOKEN_TYPE, viaSts: true };
+        const asked = {
+          lg: plan.name,
+          kind: 'hostile-replay-cross' as const,
+          caller: 'orders' as const,
+        };
+        sink((await exchange(asked, plan.brokerUrls, broker, subject, GATEWAY_AUDIENCE)).record);
+      }
     } else if (step === 'replay-broker') {
       const proof = await createStsProof({
         audience: BROKER_ISSUER,
@@ -106,8 +119,13 @@ export async function runHostile(plan: LoadPlan, sink: Sink): Promise<void> {
           exchange(asked, plan.brokerUrls, i, subject, GATEWAY_AUDIENCE),
         ),
       );
-      for (const { record } of both) sink(record);
-      sink((await exchange(asked, plan.brokerUrls, 0, subject, GATEWAY_AUDIENCE)).record);
+      const again = await exchange(asked, plan.brokerUrls, 0, subject, GATEWAY_AUDIENCE);
+      const records = [...both.map((b) => b.record), again.record];
+      for (const record of records) sink(record);
+      // Spent at a broker: the gateway must refuse it as replayed, before it asks STS.
+      if (records.some((r) => r.status === 200)) {
+        sink(await gateway('hostile-replay-cross', 'RoleGate-STS', proof));
+      }
     }
     // Every kept token, every round, until shortly before it would expire anyway.
     const now = Date.now() / 1000;

@@ -1,8 +1,17 @@
 // The oracle's verdict on one answer: an expected success, an expected refusal (the hostile share,
 // the denied principal, the flipped permission, a revoked key's token), an expected failure
 // inside a fault window that explains it (503/429 with Retry-After, 502/504 for a dead backend, a
-// refused connection to a killed broker), or unexpected — with the reason, for the report.
-import { BROKER_WIDE, covering, type Permission, permission, STS_FAULTS } from './expectations.ts';
+// refused connection to a killed broker, 503 sts.unavailable for a raw proof while STS or the
+// shared Redis is down), or unexpected — with the reason, for the report.
+import {
+  BROKER_WIDE,
+  covering,
+  GATEWAY_PROOF_FAULTS,
+  type Permission,
+  permission,
+  REDIS_FAULTS,
+  STS_FAULTS,
+} from './expectations.ts';
 import type { FaultName, FaultWindow, FlipEvent, OutcomeRecord } from './records.ts';
 
 export type OutcomeClass = 'success' | 'refusal' | 'fault' | 'unexpected';
@@ -34,8 +43,16 @@ function explained(r: OutcomeRecord, input: OracleInput, names: readonly FaultNa
 }
 
 function brokerVerdict(r: OutcomeRecord, input: OracleInput): Verdict {
-  if (r.status === 200) return ok();
-  if (r.status === 401 && r.kind === 'hostile-replay-broker' && r.code === 'proof.replayed') {
+  if (r.status === 200) {
+    return r.kind === 'hostile-replay-cross'
+      ? unexpected('a proof spent at the gateway accepted at a broker')
+      : ok();
+  }
+  if (
+    r.status === 401 &&
+    (r.kind === 'hostile-replay-broker' || r.kind === 'hostile-replay-cross') &&
+    r.code === 'proof.replayed'
+  ) {
     return refused('replayed proof');
   }
   if (r.status === 0 && r.error === 'client.all_brokers_failed') {
@@ -66,6 +83,9 @@ function brokerVerdict(r: OutcomeRecord, input: OracleInput): Verdict {
     );
   }
   if ((r.status === 503 || r.status === 429) && r.retryAfter) {
+    // A proof the gateway spent is refused at the replay check, before STS or KMS is asked: only
+    // the shared cache being unreachable can fail it.
+    if (r.kind === 'hostile-replay-cross') return explained(r, input, REDIS_FAULTS);
     return explained(r, input, r.viaSts ? [...BROKER_WIDE, ...STS_FAULTS] : BROKER_WIDE);
   }
   return unexpected(`broker ${r.status} ${r.code ?? ''}`);
@@ -83,11 +103,15 @@ function failureVerdict(r: OutcomeRecord, input: OracleInput): Verdict {
     if (window) return { class: 'fault', fault: 'backend-crash' };
   }
   if (r.status === 503 && r.retryAfter) {
-    if (
-      (r.code === 'sts.unavailable' && r.kind.endsWith('proof')) ||
-      r.kind === 'hostile-replay-gateway'
-    ) {
-      return explained(r, input, STS_FAULTS);
+    if (r.code === 'sts.unavailable' && r.proof !== undefined) {
+      // A raw proof: STS confirms it and the shared Redis claims it, so either being down fails it
+      // (bearer tokens need neither). A proof a broker spent is refused at the replay check,
+      // before STS: only Redis explains that one failing.
+      return explained(
+        r,
+        input,
+        r.kind === 'hostile-replay-cross' ? REDIS_FAULTS : GATEWAY_PROOF_FAULTS,
+      );
     }
     if (r.code === 'jwks.unavailable') return explained(r, input, ['jwks-unreachable']);
     // Overload shedding (503 + Retry-After) is expected while anything is failing.
@@ -113,8 +137,11 @@ function gatewayVerdict(r: OutcomeRecord, input: OracleInput): Verdict {
       ? failureVerdict(r, input)
       : unexpected(`${r.kind}: ${r.status} ${r.code}`);
   }
-  if (r.kind === 'hostile-replay-gateway' && r.status === 401 && r.code === 'sts.proof_replayed') {
+  const replay = r.kind === 'hostile-replay-gateway' || r.kind === 'hostile-replay-cross';
+  if (replay && r.status === 401 && r.code === 'sts.proof_replayed')
     return refused('replayed proof');
+  if (r.kind === 'hostile-replay-cross' && r.status === 200) {
+    return unexpected('a proof spent at a broker accepted at the gateway');
   }
   const revokedAt = r.kid ? input.revokedAt.get(r.kid) : undefined;
   if (

@@ -45,12 +45,14 @@ export function inHardWindow(
   );
 }
 
+/** Faults that make every claim in the shared replay cache fail (brokers and gateway workers). */
+export const REDIS_FAULTS: readonly FaultName[] = ['redis-stop', 'redis-restart'];
 /** Faults that make every login fail at the brokers (signing or the shared replay cache). */
-export const BROKER_WIDE: readonly FaultName[] = [
-  'kms-throttle',
-  'kms-deny-sign',
-  'redis-stop',
-  'redis-restart',
-];
+export const BROKER_WIDE: readonly FaultName[] = ['kms-throttle', 'kms-deny-sign', ...REDIS_FAULTS];
 /** Faults that make every STS confirmation fail (broker logins by proof, raw proofs). */
 export const STS_FAULTS: readonly FaultName[] = ['sts-5xx', 'sts-throttle', 'sts-hang'];
+/**
+ * Faults that make every raw `RoleGate-STS` proof fail at the gateway: STS confirms it, the shared
+ * Redis claims it (no signing: the gateway issues nothing). Bearer tokens need neither.
+ */
+export const GATEWAY_PROOF_FAULTS: readonly FaultName[] = [...STS_FAULTS, ...REDIS_FAULTS];

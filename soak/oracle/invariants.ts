@@ -2,7 +2,13 @@
 // that break it (the report lists the first few). Checked after the run on every answer.
 import { REVOCATION_PROPAGATION_MS } from '../faults/schedule.ts';
 import type { OracleInput, Verdict } from './classify.ts';
-import { BROKER_WIDE, inHardWindow, permission, STS_FAULTS } from './expectations.ts';
+import {
+  BROKER_WIDE,
+  GATEWAY_PROOF_FAULTS,
+  inHardWindow,
+  permission,
+  STS_FAULTS,
+} from './expectations.ts';
 import type { OutcomeRecord } from './records.ts';
 
 export interface InvariantResult {
@@ -21,11 +27,10 @@ export function checkInvariants(
   const gateway200 = records.filter((r) => r.target === 'gateway' && r.status === 200);
   const accepted = new Map<string, OutcomeRecord[]>();
   for (const r of records) {
+    // Only a proof or assertion carries a digest (a broker's subject token, a gateway call with
+    // `RoleGate-STS`); a bearer token does not. Brokers and gateway workers claim in one Redis, so
+    // a digest accepted once at a broker and once at the gateway is a replay let through as well.
     if (r.status !== 200 || r.proof === undefined) continue;
-    // A proof or assertion presented once and a token used after it are the same digest only if
-    // the credential is: tokens carry no digest, so this counts credential acceptances.
-    if (r.target === 'gateway' && r.kind !== 'raw-proof' && r.kind !== 'hostile-replay-gateway')
-      continue;
     accepted.set(r.proof, [...(accepted.get(r.proof) ?? []), r]);
   }
   return [
@@ -51,7 +56,7 @@ export function checkInvariants(
     {
       name: 'proof-accepted-once',
       description:
-        'no STS proof or X.509 assertion is accepted twice, at any broker or gateway worker',
+        'no STS proof or X.509 assertion is accepted twice, at any broker or gateway worker (one Redis for all)',
       broken: [...accepted.values()].filter((list) => list.length > 1).flat(),
     },
     {
@@ -76,7 +81,8 @@ export function checkInvariants(
           );
           return inHardWindow(r, windows, r.viaSts ? [...BROKER_WIDE, ...STS_FAULTS] : BROKER_WIDE);
         }
-        return r.proof !== undefined && inHardWindow(r, input.windows, STS_FAULTS);
+        // A raw proof needs STS to confirm it and Redis to claim it (the gateway fails closed).
+        return r.proof !== undefined && inHardWindow(r, input.windows, GATEWAY_PROOF_FAULTS);
       }),
     },
   ];

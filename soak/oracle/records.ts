@@ -5,7 +5,9 @@ import type { Caller, Service } from '../lib/constants.ts';
 /**
  * How the request was made. `client`: a TokenSource caller (refresh ahead); `sts-login` /
  * `x509-login`: a fresh proof or X.509 assertion exchanged at a broker, then the token used;
- * `raw-proof`: a `RoleGate-STS` proof sent straight to the gateway; `hostile-*`: the hostile share.
+ * `raw-proof`: a `RoleGate-STS` proof sent straight to the gateway; `hostile-*`: the hostile share
+ * (`hostile-replay-cross`: a proof spent at the gateway replayed at a broker — `target` broker —
+ * or spent at a broker replayed at the gateway — `target` gateway).
  */
 export type Kind =
   | 'client'
@@ -17,6 +19,7 @@ export type Kind =
   | 'hostile-wrong-audience'
   | 'hostile-replay-gateway'
   | 'hostile-replay-broker'
+  | 'hostile-replay-cross'
   | 'hostile-kept-token';
 
 /** One answer. `status` 0 is a network failure (refused, reset, timed out): `error` says which. */

@@ -1,7 +1,9 @@
 // The files the real `rolegate broker` and `rolegate gateway` processes read: broker.yaml per
 // replica (one shared state folder: one key ring, watched by both), gateway.yaml with the demo
 // policies of `rolegate dev` (orders → billing and rates, reviews → rates), and the policy files
-// the reload fault rewrites. Written the way an operator would write them, then run unchanged.
+// the reload fault rewrites. Both brokers and the gateway (each of its workers) claim proofs in
+// one Redis with one `replay` block, so a proof spent anywhere is spent everywhere. Written the
+// way an operator would write them, then run unchanged.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -19,6 +21,16 @@ import {
   type Service,
   TOKEN_TTL_SECONDS,
 } from '../lib/constants.ts';
+
+/**
+ * The one `replay` block of broker.yaml and gateway.yaml: the same Redis and the default key
+ * prefix at both, so one claim covers every broker and gateway worker. 2 s, not the default 1 s:
+ * on a shared, starved 2-core runner a healthy Redis round trip can pass 1 s, and the soak would
+ * blame the broker or the gateway for the machine.
+ */
+function sharedReplay(redisUrl: string) {
+  return { redis: { url: redisUrl, commandTimeoutMs: 2_000 } };
+}
 
 export interface BrokerFileOptions {
   readonly dir: string;
@@ -46,9 +58,7 @@ export function writeBrokerConfig(o: BrokerFileOptions): string {
     limits: { tokenRequestsPerIpPerMinute: 0 },
     sts: { endpointOverrides: { '*': o.stsUrl } },
     keys: { kms: { region: KMS_REGION, endpoint: o.kmsUrl, active: KMS_ALIASES[0] } },
-    // 2 s, not the default 1 s: on a shared, starved 2-core runner a healthy Redis round trip
-    // can pass 1 s, and the soak would blame the broker for the machine.
-    replay: { redis: { url: o.redisUrl, commandTimeoutMs: 2_000 } },
+    replay: sharedReplay(o.redisUrl),
     x509: devX509BrokerConfig(o.x509),
   };
   const file = join(o.dir, `${o.name}.yaml`);
@@ -84,6 +94,8 @@ export interface GatewayFileOptions {
   readonly adminPort: number;
   readonly jwksUri: string;
   readonly stsUrl: string;
+  /** The brokers' Redis: raw `RoleGate-STS` proofs are claimed there too. */
+  readonly redisUrl: string;
   readonly backends: Readonly<Record<Service, string>>;
   readonly plant?: string;
 }
@@ -113,6 +125,7 @@ export function writeGatewayConfig(o: GatewayFileOptions): string {
     logLevel: 'warn',
     jwt: { issuer: BROKER_ISSUER, jwksUri: o.jwksUri },
     sts: { endpointOverrides: { '*': o.stsUrl }, allowInsecureEndpoints: true },
+    replay: sharedReplay(o.redisUrl),
     serviceNetwork: {
       arn: 'arn:rolegate:lattice:::servicenetwork/soak',
       policy: 'network-policy.json',

@@ -1,8 +1,9 @@
-// A real redis-server for the brokers' shared replay cache, on its own port and in its own folder.
-// Claims are made durable (append-only file, fsync on every write) so that the kill-and-restart
-// fault tests the brokers, not a Redis that forgets: a server restarted empty would rightly let a
-// used proof through again, and the soak's replay invariant would blame the broker for it. The
-// folder is on tmpfs when there is one (/dev/shm), so an fsync per claim costs no disk wait.
+// A real redis-server for the replay cache the brokers and the gateway's workers share, on its own
+// port and in its own folder. Claims are made durable (append-only file, fsync on every write) so
+// that the kill-and-restart fault tests the brokers and the gateway, not a Redis that forgets: a
+// server restarted empty would rightly let a used proof through again, and the soak's replay
+// invariant would blame them for it. The folder is on tmpfs when there is one (/dev/shm), so an
+// fsync per claim costs no disk wait.
 import { existsSync, mkdirSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { Party } from './party.ts';

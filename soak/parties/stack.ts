@@ -1,6 +1,7 @@
 // Starts every party of the soak, each its own process on loopback, in dependency order: the STS
 // and KMS emulators, redis-server, two broker replicas (the built `rolegate broker`, one shared
-// key ring and Redis), the JWKS relay, the two demo backends, and the gateway with two workers.
+// key ring and Redis), the JWKS relay, the two demo backends, and the gateway with two workers
+// (claiming raw proofs in the brokers' Redis).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDevIdentities } from '@rolegate/testkit';
@@ -135,6 +136,7 @@ export async function startStack(
     adminPort: gatewayAdminPort,
     jwksUri: (relay.ready as { url: string }).url,
     stsUrl,
+    redisUrl: redis.url,
     backends: backendUrls,
     plant,
   });
