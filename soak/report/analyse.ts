@@ -1,13 +1,9 @@
-// Turns the raw run — answers, verdicts, fault log, resource samples — into the report's figures:
-// counts by class, by fault and by kind, the invariants, a time series (throughput, p99, RSS per
-// process) and, per process, whether its memory, descriptors and sockets stayed flat.
+// Turns the raw run — answers, verdicts, fault log — into the report's figures: counts by class,
+// by fault and by kind, the invariants and a time series (throughput, p99). Whether each process's
+// memory stayed flat is flatness.ts.
 import type { OutcomeClass, Verdict } from '../oracle/classify.ts';
 import type { InvariantResult } from '../oracle/invariants.ts';
 import type { OutcomeRecord } from '../oracle/records.ts';
-import type { Sample } from '../resources/sampler.ts';
-
-/** "Flat": grown less than this from the end of the first quarter to the end of the run. */
-export const FLAT_LIMIT = 0.1;
 
 export interface Bucket {
   /** Seconds since the start of the traffic. */
@@ -15,17 +11,6 @@ export interface Bucket {
   readonly rps: number;
   readonly p99Ms: number;
   readonly unexpected: number;
-}
-
-export interface Flatness {
-  readonly name: string;
-  readonly rssKb: readonly [number, number];
-  readonly fds: readonly [number, number];
-  readonly sockets: readonly [number, number];
-  readonly growth: number;
-  readonly flat: boolean;
-  /** Restarted between the two samples (a crash fault): growth is not comparable. */
-  readonly restarted: boolean;
 }
 
 export function countBy<T>(items: readonly T[], key: (item: T) => string | undefined) {
@@ -68,29 +53,6 @@ export function timeline(
       p99Ms: p99(v.lat),
       unexpected: v.unexpected,
     }));
-}
-
-export function flatness(samples: readonly Sample[], startAt: number, stopAt: number): Flatness[] {
-  const quarter = startAt + (stopAt - startAt) / 4;
-  const names = [...new Set(samples.map((s) => s.name))].sort();
-  return names.flatMap((name) => {
-    const own = samples.filter((s) => s.name === name);
-    const atQuarter = own.find((s) => s.t >= quarter) ?? own[0];
-    const last = own.at(-1);
-    if (!atQuarter || !last) return [];
-    const growth = (last.rssKb - atQuarter.rssKb) / Math.max(1, atQuarter.rssKb);
-    return [
-      {
-        name,
-        rssKb: [atQuarter.rssKb, last.rssKb] as const,
-        fds: [atQuarter.fds, last.fds] as const,
-        sockets: [atQuarter.sockets, last.sockets] as const,
-        growth,
-        flat: growth < FLAT_LIMIT,
-        restarted: atQuarter.pid !== last.pid,
-      },
-    ];
-  });
 }
 
 export interface Analysis {

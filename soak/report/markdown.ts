@@ -1,7 +1,9 @@
 // The report in words: the verdict, counts by class and by fault, the invariants, what the
 // unexpected answers were, and each process's resources from the end of the first quarter to the
-// end (flat = grown under 10 %).
-import { type Bucket, FLAT_LIMIT, type Flatness } from './analyse.ts';
+// end — or, for a process restarted by faults, at the same age in an early and a late life
+// (flat = grown under 10 %).
+import type { Bucket } from './analyse.ts';
+import { FLAT_LIMIT, type Flatness } from './flatness.ts';
 import type { SoakReport } from './write.ts';
 
 export function summaryLines(report: SoakReport): string[] {
@@ -25,6 +27,18 @@ export function summaryLines(report: SoakReport): string[] {
 
 const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
 const mb = (kb: number) => (kb / 1024).toFixed(1);
+
+function basisCell(f: Flatness): string {
+  if (f.basis === 'run') return 'run';
+  if (f.basis === 'none') return `run; restarted (${f.lives} lives), no two reached one age`;
+  const { ageS, lives } = f.perLife!;
+  return `per life: life ${lives[0]} → ${lives[1]} of ${f.lives}, at ${ageS} s`;
+}
+
+function flatCell(f: Flatness): string {
+  if (f.basis === 'none') return 'restarted (n/a)';
+  return f.flat ? 'yes' : '**no**';
+}
 
 export function markdown(
   report: SoakReport,
@@ -82,18 +96,23 @@ export function markdown(
           '',
         ]
       : []),
-    `## Resources (end of first quarter → end; flat = RSS grew < ${FLAT_LIMIT * 100} %)`,
+    `## Resources (flat = RSS grew < ${FLAT_LIMIT * 100} %)`,
     '',
-    row(['process', 'RSS MiB', 'growth', 'fds', 'sockets', 'flat']),
-    row(['---', '---', '---:', '---', '---', '---']),
+    'Basis **run**: the end of the first quarter → the end. **Per life**, for a process restarted by',
+    'faults: the same age (seconds since its first sample) in the life running at the end of the',
+    'first quarter → the last life that reached that age, so a leak that outlives a restart shows.',
+    '',
+    row(['process', 'basis', 'RSS MiB', 'growth', 'fds', 'sockets', 'flat']),
+    row(['---', '---', '---', '---:', '---', '---', '---']),
     ...flat.map((f) =>
       row([
         f.name,
+        basisCell(f),
         `${mb(f.rssKb[0])} → ${mb(f.rssKb[1])}`,
         `${(f.growth * 100).toFixed(1)} %`,
         `${f.fds[0]} → ${f.fds[1]}`,
         `${f.sockets[0]} → ${f.sockets[1]}`,
-        f.restarted ? 'restarted (n/a)' : f.flat ? 'yes' : '**no**',
+        flatCell(f),
       ]),
     ),
     '',

@@ -6,8 +6,9 @@ import type { FaultLog } from '../faults/schedule.ts';
 import type { Verdict } from '../oracle/classify.ts';
 import type { OutcomeRecord } from '../oracle/records.ts';
 import type { Sample } from '../resources/sampler.ts';
-import { type Analysis, flatness, timeline } from './analyse.ts';
+import { type Analysis, timeline } from './analyse.ts';
 import { chartHtml } from './chart.ts';
+import { flatness } from './flatness.ts';
 import { markdown } from './markdown.ts';
 
 export interface SoakReport {
