@@ -18,10 +18,14 @@ export interface RunningNginx {
   stop(): void;
 }
 
-/** nginx with `http` block contents `body` (its upstreams and servers); undefined when not installed. */
+/**
+ * nginx with `http` block contents `body` (its upstreams and servers); undefined when not installed.
+ * `launcher` runs it through another command (`taskset -c 0`: its workers inherit the CPU set).
+ */
 export async function startNginx(
   workers: number,
   body: (port: number) => string,
+  launcher: readonly string[] = [],
 ): Promise<RunningNginx | undefined> {
   const nginx = findBinary('nginx');
   if (nginx === undefined) return undefined;
@@ -42,9 +46,8 @@ ${body(port).replaceAll('$DIR', dir)}
 }
 `,
   );
-  const child = spawn(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
-    stdio: 'ignore',
-  });
+  const argv = [...launcher, nginx, '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilAnswering(url, HOST);
   return {

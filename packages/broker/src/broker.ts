@@ -10,6 +10,7 @@ import {
   buildStsAllowList,
   connectReplayCache,
   createConfiguredReplayCache,
+  LISTEN_BACKLOG,
   RedisReplayCache,
   type ReplayCache,
   StsCaller,
@@ -251,7 +252,7 @@ export async function createBroker(
       return admin?.url;
     },
     async listen(port = config.listen.port) {
-      const url = await app.listen({ host: config.listen.host, port });
+      const url = await app.listen({ host: config.listen.host, port, backlog: LISTEN_BACKLOG });
       overload.start();
       if (config.admin !== false)
         admin = await startAdminListener(config.admin, { metrics, isReady });

@@ -59,6 +59,7 @@ export {
   compileShedAnswer,
   guardRequests,
   guardUpgrades,
+  LISTEN_BACKLOG,
   SHED_RETRY_AFTER_SECONDS,
   type ShedAnswerShape,
   type ShedWriter,

@@ -6,6 +6,7 @@
 import cluster from 'node:cluster';
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { LISTEN_BACKLOG } from '@rolegate/identity';
 import type { ForwardAuthListenerConfig } from '../config/forward-auth-schema.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { createClientErrorHandler } from '../http/client-error.ts';
@@ -34,7 +35,7 @@ function listenOnSocket(server: Server, path: string): Promise<string> {
   removeStaleSocket(path);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(path, () => {
+    server.listen({ path, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve(`unix:${path}`);
     });

@@ -10,6 +10,7 @@ import { createServer as createHttpServer, type Server, type ServerOptions } fro
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { LISTEN_BACKLOG } from '@rolegate/identity';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { createClientErrorHandler } from './client-error.ts';
 import type { createRequestHandlers } from './request-handler.ts';
@@ -90,7 +91,7 @@ export function startListening(
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       const address = server.address() as AddressInfo;
       const name = address.family === 'IPv6' ? `[${address.address}]` : address.address;
