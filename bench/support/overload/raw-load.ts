@@ -47,7 +47,12 @@ export interface LoadResult {
   readonly sendLagP99Ms: number;
   /** Requests not answered within the deadline from when they were due (sent or not). */
   readonly timeouts: number;
-  /** Resets and refused connections. */
+  /**
+   * Requests on a new connection the server closed unanswered: refused at accept (the gateway's
+   * and the broker's connection gate while saturated), a fast failure the caller can act on.
+   */
+  readonly refused: number;
+  /** Connections reset after answering before, and other socket errors. */
   readonly otherErrors: number;
   /** Statuses other than 2xx and 503 + Retry-After (a 503 without it is counted here as "503-"). */
   readonly otherStatuses: Readonly<Record<string, number>>;
@@ -137,6 +142,8 @@ class Connection {
   open = false;
   /** Whether it ever connected (a refused connection never did). */
   everOpen = false;
+  /** Answers read on it so far. */
+  answers = 0;
   dead = false;
   current: Pending | undefined;
   #buffered: Buffer | undefined;
@@ -161,6 +168,7 @@ class Connection {
       this.#buffered = bytes.length > 0 ? bytes : undefined;
       const pending = this.current;
       this.current = undefined;
+      this.answers++;
       if (answer.close) this.dead = true;
       if (pending !== undefined) onEvent.answered(this, pending, answer);
     });
@@ -209,6 +217,7 @@ class Tally {
   readonly shed: number[] = [];
   readonly lags: number[] = [];
   timeouts = 0;
+  refused = 0;
   otherErrors = 0;
   readonly otherStatuses: Record<string, number> = {};
   connectionsOpened = 0;
@@ -231,11 +240,24 @@ class Tally {
     }
   }
 
+  /** A request whose connection closed before its answer. */
+  closedUnanswered(connection: Connection): void {
+    if (connection.answers === 0) this.refused++;
+    else this.otherErrors++;
+  }
+
   /** Counted requests with an outcome so far. */
   outcomes(): number {
     let other = 0;
     for (const n of Object.values(this.otherStatuses)) other += n;
-    return this.served.length + this.shed.length + this.timeouts + this.otherErrors + other;
+    return (
+      this.served.length +
+      this.shed.length +
+      this.timeouts +
+      this.refused +
+      this.otherErrors +
+      other
+    );
   }
 
   result(counted: number, seconds: number): LoadResult {
@@ -251,6 +273,7 @@ class Tally {
       shedP99Ms: quantile(sorted(this.shed), 0.99),
       sendLagP99Ms: quantile(sorted(this.lags), 0.99),
       timeouts: this.timeouts,
+      refused: this.refused,
       otherErrors: this.otherErrors,
       otherStatuses: this.otherStatuses,
       connectionsOpened: this.connectionsOpened,
@@ -345,7 +368,7 @@ function runOpen(plan: LoadPlan, mode: Extract<LoadMode, { kind: 'open' }>): Pro
         const at = idle.indexOf(connection);
         if (at >= 0) idle.splice(at, 1);
         if (pending !== undefined) {
-          if (pending.index >= warm) tally.otherErrors++;
+          if (pending.index >= warm) tally.closedUnanswered(connection);
           settle();
         }
         openIfNeeded();
@@ -415,9 +438,9 @@ function runClosed(
       failed(_connection, _pending) {
         if (counts()) tally.timeouts++;
       },
-      closed(_connection, pending) {
+      closed(connection, pending) {
         live--;
-        if (pending !== undefined && counts()) tally.otherErrors++;
+        if (pending !== undefined && counts()) tally.closedUnanswered(connection);
         if (performance.now() < until) open();
         else if (live === 0) resolve(tally.result(counted, plan.seconds));
       },
