@@ -14,8 +14,8 @@ export const SHED_RETRY_AFTER_SECONDS = 1;
 /**
  * The listen backlog of rolegate's traffic listeners: connections the kernel has accepted and the
  * process not yet taken. Node's default, 511, overflows when a burst of callers connects while the
- * event loop is busy (each loop turn takes them all, but a turn at saturation lasts 10–20 ms): the
- * kernel then drops their SYNs, and each waits out a 1 s (then 3 s) retransmission — latency no
+ * event loop is busy (libuv takes one connection per loop turn since libuv#3696, and a turn at
+ * saturation lasts 10–70 ms): the kernel then drops their SYNs, and each waits out a 1 s (then 3 s) retransmission — latency no
  * shedding can answer, because the process never sees those requests. Measured in the overload
  * bench: 14,807 listen overflows and 4,708 SYN retransmissions in one 8-second run at 0.4 of the
  * gateway's peak. Linux caps it at net.core.somaxconn (4096 by default since 5.4).
