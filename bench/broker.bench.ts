@@ -14,6 +14,7 @@ import { createStsProof } from '@rolegate/client';
 import { type StsIdentity, startStsEmulator } from '@rolegate/testkit';
 import { Pool } from 'undici';
 import { measureAsync, measureSync, printTable, type Rate } from './lib/measure.ts';
+import { makeIdentities } from './support/sts-identities.ts';
 
 const IDENTITIES = 400;
 const PROOFS = 40_000;
@@ -144,26 +145,6 @@ export default async function brokerBench(): Promise<void> {
     rmSync(stateDir, { recursive: true, force: true });
     rmSync(kmsStateDir, { recursive: true, force: true });
   }
-}
-
-function makeIdentities(count: number): StsIdentity[] {
-  return Array.from({ length: count }, (_, i) => {
-    const id = randomBytes(10)
-      .toString('hex')
-      .toUpperCase()
-      .replace(/[^A-Z2-7]/g, 'A')
-      .padEnd(16, 'A')
-      .slice(0, 16);
-    return {
-      name: `bench-${i}`,
-      accessKeyId: `ASIA${id}`,
-      secretAccessKey: randomBytes(30).toString('base64'),
-      sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(240).toString('base64')}`,
-      arn: `arn:aws:sts::111122223333:assumed-role/bench/session-${i}`,
-      userId: `AROA${id}A:session-${i}`,
-      account: '111122223333',
-    };
-  });
 }
 
 async function makeProofs(

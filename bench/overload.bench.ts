@@ -27,12 +27,15 @@
 // verifying SigV4), and signs RS256 with a local key.
 
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchToken, startNginx } from './support/gateway/parties.ts';
+import {
+  gatewayConfig as benchGatewayConfig,
+  benchToken,
+  startNginx,
+} from './support/gateway/parties.ts';
 import {
   type Child,
   cpuOf,
@@ -43,6 +46,7 @@ import {
   startChild,
 } from './support/overload/children.ts';
 import type { LoadMode, LoadResult } from './support/overload/raw-load.ts';
+import { makeIdentities } from './support/sts-identities.ts';
 
 const PEAK_CONNECTIONS = 64;
 const OPEN_CONNECTIONS = 2048;
@@ -51,8 +55,6 @@ const WARM_SECONDS = 2;
 const RUN_SECONDS = 6;
 const HOST = 'billing.example';
 const PATH = '/invoices/2025/06?limit=50&status=open';
-const ISSUER = 'https://rolegate.example.com';
-const AUDIENCE = 'https://billing.example.com';
 const IDENTITIES = 200;
 const PROOFS = 3000;
 
@@ -216,27 +218,9 @@ function printMeasured(name: string, m: Measured): void {
 
 // ---------------------------------------------------------------- parties
 
+/** The gateway bench's service (token cache on) with `limits`. */
 async function gatewayConfig(backendUrl: string, jwksFile: string, limits: object) {
-  const { SVC, toIam, typicalSpecs } = await import(
-    '../packages/policy/test/support/lattice-workload.ts'
-  );
-  return {
-    listeners: [{ host: '127.0.0.1', port: 0 }],
-    admin: false,
-    jwt: { issuer: ISSUER, jwksFile },
-    limits,
-    services: [
-      {
-        name: 'billing',
-        listener: { hosts: [HOST] },
-        upstreams: [backendUrl],
-        serviceArn: SVC,
-        audiences: [AUDIENCE],
-        policy: toIam(typicalSpecs()),
-        upstream: { connections: 256 },
-      },
-    ],
-  };
+  return { ...(await benchGatewayConfig(backendUrl, jwksFile, 10_000)), limits };
 }
 
 const SHEDDING_OFF = { maxInFlight: 0, maxEventLoopDelayMs: 0 };
@@ -295,22 +279,7 @@ async function gatewayServers(dir: string, cleanup: Cleanup): Promise<Servers> {
 
 async function brokerServers(dir: string, cleanup: Cleanup): Promise<Servers> {
   const { createStsProof } = await import('@rolegate/client');
-  const identities = Array.from({ length: IDENTITIES }, (_, i) => {
-    const id = randomBytes(10)
-      .toString('hex')
-      .toUpperCase()
-      .replace(/[^A-Z2-7]/g, 'A')
-      .slice(0, 16);
-    return {
-      name: `bench-${i}`,
-      accessKeyId: `ASIA${id}`,
-      secretAccessKey: randomBytes(30).toString('base64'),
-      sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(240).toString('base64')}`,
-      arn: `arn:aws:sts::111122223333:assumed-role/bench/session-${i}`,
-      userId: `AROA${id}A:session-${i}`,
-      account: '111122223333',
-    };
-  });
+  const identities = makeIdentities(IDENTITIES);
   const sts = await startChild('others', 'sts', identities);
   cleanup.push(() => sts.child.kill());
   const start = async (limits: object) => {
