@@ -31,6 +31,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ACCEPTORS, reusePortSupported } from '@rolegate/identity';
 import {
   gatewayConfig as benchGatewayConfig,
   benchToken,
@@ -197,6 +198,11 @@ function printMeasured(name: string, m: Measured): void {
       'RSS MiB': Math.round(rssMiB),
     })),
   );
+  for (const { load: label, result: r } of m.rows) {
+    const statuses = Object.entries(r.otherStatuses).map(([status, n]) => `${n} × ${status}`);
+    if (r.otherErrors > 0) statuses.push(`${r.otherErrors} reset after an answer`);
+    if (statuses.length > 0) console.log(`  other errors at ${label}: ${statuses.join(', ')}`);
+  }
   const [twice, fourTimes] = m.rows;
   const ratio = twice!.result.okPerSecond / peak;
   console.log(
@@ -223,9 +229,9 @@ async function gatewayConfig(backendUrl: string, jwksFile: string, limits: objec
   return { ...(await benchGatewayConfig(backendUrl, jwksFile, 10_000)), limits };
 }
 
-const SHEDDING_OFF = { maxInFlight: 0, maxEventLoopDelayMs: 0 };
+const SHEDDING_OFF = { maxInFlight: 0, maxEventLoopDelayMs: 0, maxQueueMs: 0 };
 /** One slot, held by a request whose body never comes: every other request is shed. */
-const ALL_SHED = { maxInFlight: 1, maxEventLoopDelayMs: 0 };
+const ALL_SHED = { maxInFlight: 1, maxEventLoopDelayMs: 0, maxQueueMs: 0 };
 
 type Cleanup = (() => void)[];
 
@@ -334,6 +340,12 @@ export default async function overloadBench(): Promise<void> {
     console.log(`machine load average at start (1, 5, 15 min): ${load.join(', ')}`);
     console.log(
       `\n## overload: ${describePinning()}; open loop on up to ${OPEN_CONNECTIONS} connections, ${DEADLINE_MS} ms deadline, ${RUN_SECONDS} s counted after ${WARM_SECONDS} s`,
+    );
+    // The servers run on this Node: SO_REUSEPORT (several accepting sockets) needs 22.12+.
+    console.log(
+      reusePortSupported()
+        ? `listening sockets per listener: ${ACCEPTORS} (SO_REUSEPORT, node ${process.version})`
+        : `listening sockets per listener: 1 — node ${process.version} has no SO_REUSEPORT for us (22.12+ on Linux): a saturated server takes new connections one per loop turn`,
     );
     // OVERLOAD_BENCH_ONLY=gateway (or broker) runs one of the two.
     const only = process.env.OVERLOAD_BENCH_ONLY;

@@ -7,10 +7,13 @@ import type { SecureContextOptions, TLSSocket, TlsOptions } from 'node:tls';
 import rateLimit from '@fastify/rate-limit';
 import { ConfigError } from '@rolegate/core';
 import {
+  ACCEPTORS,
+  type AcceptGroup,
   buildStsAllowList,
   connectReplayCache,
   createConfiguredReplayCache,
   LISTEN_BACKLOG,
+  listenWithAcceptors,
   RedisReplayCache,
   type ReplayCache,
   StsCaller,
@@ -242,6 +245,7 @@ export async function createBroker(
   trust?.watch();
 
   let admin: AdminListener | undefined;
+  let acceptGroup: AcceptGroup | undefined;
   return {
     app,
     config,
@@ -252,7 +256,19 @@ export async function createBroker(
       return admin?.url;
     },
     async listen(port = config.listen.port) {
-      const url = await app.listen({ host: config.listen.host, port, backlog: LISTEN_BACKLOG });
+      // Several sockets on the port (identity's ops/acceptors.ts): a saturated broker still takes
+      // new connections, so its queue bound sheds what it cannot serve instead of the kernel
+      // holding it until the callers give up. Fastify opens its own server (the group's first).
+      let url = '';
+      acceptGroup = await listenWithAcceptors(app.server, {
+        host: config.listen.host,
+        port,
+        backlog: LISTEN_BACKLOG,
+        acceptors: ACCEPTORS,
+        listen: async (options) => {
+          url = await app.listen(options);
+        },
+      });
       overload.start();
       if (config.admin !== false)
         admin = await startAdminListener(config.admin, { metrics, isReady });
@@ -262,6 +278,7 @@ export async function createBroker(
     keys,
     async close() {
       overload.stop();
+      acceptGroup?.close();
       keys.close();
       trust?.close();
       kms.close();

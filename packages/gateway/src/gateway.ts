@@ -5,7 +5,7 @@
 // they started with.
 
 import type { Server } from 'node:http';
-import { createAdminServer, type ReplayCache } from '@rolegate/identity';
+import { ACCEPTORS, createAdminServer, type ReplayCache } from '@rolegate/identity';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { loadGatewayConfigFile } from './config/load-config.ts';
@@ -173,7 +173,7 @@ export async function createGateway(
       await replayStore.connect();
       urls = await Promise.all(
         listeners.map(({ server, config: l }) =>
-          startListening(server, l.host, l.port, l.tls === undefined ? 'http' : 'https'),
+          startListening(server, l.host, l.port, l.tls === undefined ? 'http' : 'https', ACCEPTORS),
         ),
       );
       forwardAuthUrls = await forwardAuth.listen();

@@ -65,6 +65,8 @@ describe('gateway: requests in flight bounded', () => {
   it('a request beyond maxInFlight is 503 gateway.overloaded at once; admin still answers', async () => {
     const slow = [get(gw, '/slow-headers'), get(gw, '/slow-headers')];
     await eventually(async () => (await metric(gw, /^rolegate_gateway_requests_in_flight /)) === 2);
+    // Both slow requests at the backend too, so what it sees next can only be the shed one.
+    await eventually(async () => backend.seen.length === 2);
     const seenBefore = backend.seen.length;
     const shed = await get(gw, '/fast');
     assertShed(shed);

@@ -41,6 +41,14 @@ export type { IdentityErrorCode, LoginErrorSpec, OAuthError } from './errors.ts'
 export { IDENTITY_ERRORS, IdentityError, isIdentityError, spec } from './errors.ts';
 // The operational shape the broker and the gateway share: one log format, one request line, one
 // admin listener for /healthz, /readyz and /metrics, one overload guard.
+export {
+  ACCEPTORS,
+  type AcceptGroup,
+  type AcceptOptions,
+  type ListenOptions,
+  listenWithAcceptors,
+  reusePortSupported,
+} from './ops/acceptors.ts';
 export { type AdminDeps, createAdminServer } from './ops/admin-server.ts';
 export {
   OverloadGuard,

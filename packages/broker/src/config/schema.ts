@@ -20,6 +20,7 @@ const AUDIENCE = /^[\x21-\x7e]{1,512}$/;
 export const BROKER_LIMIT_DEFAULTS = {
   maxInFlight: 1_024,
   maxEventLoopDelayMs: 50,
+  maxQueueMs: 250,
   maxRssBytes: 0,
 } as const;
 
@@ -136,6 +137,12 @@ export const brokerConfigSchema = z
           .min(0)
           .max(10_000)
           .default(BROKER_LIMIT_DEFAULTS.maxEventLoopDelayMs),
+        /**
+         * Overload: while the event loop is saturated, requests in flight are held to what the
+         * broker completes in this many ms at its capacity; new ones beyond are shed (503
+         * `broker.overloaded`). Its requests include the STS round trip: keep it above that. 0 = off.
+         */
+        maxQueueMs: z.number().int().min(0).max(60_000).default(BROKER_LIMIT_DEFAULTS.maxQueueMs),
         /** Overload: resident memory (bytes) above which every new request is shed. 0 = off. */
         maxRssBytes: z.number().int().min(0).default(BROKER_LIMIT_DEFAULTS.maxRssBytes),
       })

@@ -27,6 +27,7 @@ export const GATEWAY_DEFAULTS = Object.freeze({
   maxConnections: 10_000,
   maxInFlight: 4_096,
   maxEventLoopDelayMs: 50,
+  maxQueueMs: 0,
   maxRssBytes: 0,
   algorithms: ['RS256'] as const,
   clockToleranceSeconds: 30,
@@ -154,6 +155,13 @@ const limitsSchema = z
       .min(0)
       .max(10_000)
       .default(GATEWAY_DEFAULTS.maxEventLoopDelayMs),
+    /**
+     * Overload: while the event loop is saturated, requests in flight are held to what the gateway
+     * completes in this many ms at its capacity; new ones beyond are shed. A gateway's requests
+     * include the upstream's time, so it must stay above the upstream's latency: off by default
+     * (docs/operations.md, "Overload"). 0 = off.
+     */
+    maxQueueMs: z.number().int().min(0).max(60_000).default(GATEWAY_DEFAULTS.maxQueueMs),
     /** Overload: resident memory (bytes) above which every new request is shed. 0 = off. */
     maxRssBytes: z.number().int().min(0).default(GATEWAY_DEFAULTS.maxRssBytes),
   })

@@ -6,7 +6,7 @@
 import cluster from 'node:cluster';
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { LISTEN_BACKLOG } from '@rolegate/identity';
+import { ACCEPTORS, LISTEN_BACKLOG } from '@rolegate/identity';
 import type { ForwardAuthListenerConfig } from '../config/forward-auth-schema.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { createClientErrorHandler } from '../http/client-error.ts';
@@ -71,7 +71,7 @@ export function createForwardAuthListeners(
       Promise.all(
         servers.map(({ server, listener }) =>
           listener.socket === undefined
-            ? startListening(server, listener.host, listener.port, 'http')
+            ? startListening(server, listener.host, listener.port, 'http', ACCEPTORS)
             : listenOnSocket(server, listener.socket),
         ),
       ),

@@ -10,7 +10,7 @@ import { createServer as createHttpServer, type Server, type ServerOptions } fro
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { LISTEN_BACKLOG } from '@rolegate/identity';
+import { type AcceptGroup, LISTEN_BACKLOG, listenWithAcceptors } from '@rolegate/identity';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { createClientErrorHandler } from './client-error.ts';
 import type { createRequestHandlers } from './request-handler.ts';
@@ -82,27 +82,38 @@ export function createListener(
   return { server, config: listener };
 }
 
-/** Listens and resolves to the listener's URL. */
-export function startListening(
+/** The extra listening sockets of each server listening through several (see startListening). */
+const acceptGroups = new WeakMap<Server, AcceptGroup>();
+
+/**
+ * Listens and resolves to the listener's URL. Traffic listeners pass `acceptors` (identity's
+ * ACCEPTORS): several sockets on the port, so a saturated gateway still takes new connections and
+ * its overload guard sees their requests (identity's ops/acceptors.ts).
+ */
+export async function startListening(
   server: Server,
   host: string,
   port: number,
   scheme: string,
+  acceptors = 1,
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
-      server.off('error', reject);
-      const address = server.address() as AddressInfo;
-      const name = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`${scheme}://${name}:${address.port}`);
-    });
+  const group = await listenWithAcceptors(server, {
+    host,
+    port,
+    backlog: LISTEN_BACKLOG,
+    acceptors,
   });
+  acceptGroups.set(server, group);
+  const address: AddressInfo = group.address;
+  const name = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${scheme}://${name}:${address.port}`;
 }
 
 /** Stops accepting, lets requests in flight finish within `graceMs`, then cuts what remains. */
 export async function stopListening(server: Server, graceMs: number): Promise<void> {
   if (!server.listening) return;
+  acceptGroups.get(server)?.close();
+  acceptGroups.delete(server);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);

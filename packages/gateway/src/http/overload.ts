@@ -48,6 +48,7 @@ export function createOverloadGuard(
     maxInFlight: limits.maxInFlight,
     maxEventLoopDelayMs: limits.maxEventLoopDelayMs,
     maxRssBytes: limits.maxRssBytes,
+    maxQueueMs: limits.maxQueueMs,
     onReport: (report) => logger.warn(report, 'overloaded: requests shed'),
   });
   new Counter({

@@ -29,7 +29,7 @@ describe('overload guard', () => {
     assert.equal(guard.inFlight, 2);
     guard.release();
     assert.equal(guard.admit(), undefined);
-    assert.deepEqual(guard.shed, { in_flight: 1, event_loop: 0, memory: 0 });
+    assert.deepEqual(guard.shed, { in_flight: 1, queue: 0, event_loop: 0, memory: 0 });
   });
 
   it('check() sheds like admit() but counts nothing in flight', () => {
@@ -55,6 +55,8 @@ describe('overload guard', () => {
       () => new OverloadGuard({ maxInFlight: 0, maxEventLoopDelayMs: 1.5, maxRssBytes: 0 }),
       TypeError,
     );
+    for (const maxQueueMs of [-1, 0.5, Number.NaN])
+      assert.throws(() => new OverloadGuard({ ...QUEUE_ONLY, maxQueueMs }), TypeError);
   });
 
   it('a blocked event loop sheds a share of new requests, reports it, and recovers', async () => {
@@ -157,4 +159,127 @@ describe('overload guard', () => {
       guard.stop();
     }
   });
+
+  describe('queue bound (maxQueueMs)', () => {
+    it('saturated: holds requests in flight to what completes in maxQueueMs at capacity', async () => {
+      let utilisation = 1;
+      const guard = new OverloadGuard({ ...QUEUE_ONLY, utilisation: () => utilisation });
+      guard.start();
+      try {
+        // About 10 completions a millisecond for 300 ms: capacity ≈ 10/ms, bound ≈ 10 × 20.
+        await complete(guard, 100, 30);
+        const bound = guard.queueBound;
+        assert.ok(Number.isFinite(bound), `bound ${bound}`);
+        assert.ok(bound >= 16 && bound < 1_000, `bound ${bound} for ~10 completions/ms × 20 ms`);
+        while (guard.admit() === undefined) assert.ok(guard.inFlight <= bound);
+        assert.equal(guard.inFlight, bound);
+        assert.equal(guard.check(), 'queue');
+        assert.ok(guard.shed.queue >= 2);
+        // A release frees a place at once.
+        guard.release();
+        assert.equal(guard.admit(), undefined);
+        // The loop no longer saturated: no bound, whatever is in flight.
+        utilisation = 0;
+        await eventually(() => guard.queueBound === Number.POSITIVE_INFINITY);
+        for (let i = 0; i < 5_000; i++) assert.equal(guard.admit(), undefined);
+      } finally {
+        guard.stop();
+      }
+    });
+
+    it('not saturated: never sheds, however many are in flight (a slow upstream is not overload)', async () => {
+      const guard = new OverloadGuard({ ...QUEUE_ONLY, utilisation: () => 0.5 });
+      guard.start();
+      try {
+        await complete(guard, 100, 20);
+        for (let i = 0; i < 20_000; i++) assert.equal(guard.admit(), undefined);
+        assert.equal(guard.queueBound, Number.POSITIVE_INFINITY);
+        assert.equal(guard.shed.queue, 0);
+      } finally {
+        guard.stop();
+      }
+    });
+
+    it('a closed loop at capacity (few in flight) is never shed', async () => {
+      const guard = new OverloadGuard({ ...QUEUE_ONLY, utilisation: () => 1 });
+      guard.start();
+      try {
+        // 8 callers, each sending again as soon as answered: in flight never above 8.
+        for (let round = 0; round < 30; round++) {
+          for (let i = 0; i < 100; i++) {
+            for (let c = 0; c < 8; c++) assert.equal(guard.admit(), undefined);
+            for (let c = 0; c < 8; c++) guard.release();
+          }
+          await sleep(10);
+        }
+        assert.equal(guard.shed.queue, 0);
+      } finally {
+        guard.stop();
+      }
+    });
+
+    it('the bound remembers the capacity: a flood that slows completions does not shrink it to nothing', async () => {
+      const guard = new OverloadGuard({ ...QUEUE_ONLY, utilisation: () => 1 });
+      guard.start();
+      try {
+        await complete(guard, 100, 30);
+        const atCapacity = guard.queueBound;
+        // Shedding takes the CPU: completions fall to a trickle for 300 ms.
+        await complete(guard, 1, 30);
+        assert.ok(
+          guard.queueBound >= atCapacity * 0.9,
+          `bound fell from ${atCapacity} to ${guard.queueBound}`,
+        );
+      } finally {
+        guard.stop();
+      }
+    });
+
+    it('a server that knows no rate yet still admits a minimum of 16', async () => {
+      const guard = new OverloadGuard({ ...QUEUE_ONLY, utilisation: () => 1 });
+      guard.start();
+      try {
+        await eventually(() => Number.isFinite(guard.queueBound));
+        assert.equal(guard.queueBound, 16);
+        for (let i = 0; i < 16; i++) assert.equal(guard.admit(), undefined);
+        assert.equal(guard.admit(), 'queue');
+      } finally {
+        guard.stop();
+      }
+    });
+
+    it('reports the requests it shed and the bound', async () => {
+      const reports: OverloadReport[] = [];
+      const guard = new OverloadGuard({
+        ...QUEUE_ONLY,
+        utilisation: () => 1,
+        reportIntervalMs: 0,
+        onReport: (r) => reports.push(r),
+      });
+      guard.start();
+      try {
+        await eventually(() => Number.isFinite(guard.queueBound));
+        while (guard.admit() === undefined) {}
+        await eventually(() => reports.length > 0);
+        assert.equal(reports[0]!.shed.queue, 1);
+        assert.equal(typeof reports[0]!.queueBound, 'number');
+      } finally {
+        guard.stop();
+      }
+    });
+  });
 });
+
+/** Only the queue bound on: 20 ms at capacity. */
+const QUEUE_ONLY = { maxInFlight: 0, maxEventLoopDelayMs: 0, maxRssBytes: 0, maxQueueMs: 20 };
+
+/** `perTick` requests admitted and completed every 10 ms, `ticks` times (a steady throughput). */
+async function complete(guard: OverloadGuard, perTick: number, ticks: number): Promise<void> {
+  for (let t = 0; t < ticks; t++) {
+    for (let i = 0; i < perTick; i++) {
+      assert.equal(guard.admit(), undefined);
+      guard.release();
+    }
+    await sleep(10);
+  }
+}
